@@ -1,0 +1,130 @@
+"""`cxux build`: compile metric definitions, dbt build, quality checks, publish.
+
+Only a build whose dbt tests and error-severity expectations pass replaces the
+published copy that BI tools read; any failure stops before publishing, so the
+previous published marts stay as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import click
+
+from cxux_cli.errors import ChecksFailed
+from cxux_cli.project import Project
+
+log = logging.getLogger("cxux.build")
+
+
+@dataclass
+class BuildOptions:
+    select: tuple[str, ...] = ()
+    full_refresh: bool = False
+    quality: bool = True
+    publish: bool = True
+    vars_: dict = field(default_factory=dict)
+
+
+def build(project: Project, options: BuildOptions) -> dict:
+    """Run the pipeline; returns a summary dict. Raises ChecksFailed on failed checks."""
+    from cxux_cli.metrics.compiler import compile_project  # the registry must be current
+
+    compile_project(project.root)
+    args = ["build"]
+    if options.select:
+        args += ["--select", *options.select]
+    if options.full_refresh:
+        args.append("--full-refresh")
+    log.info("dbt %s", " ".join(args))
+    from cxux_cli.dbt_runner import run_dbt
+
+    run_dbt(project, args, vars_=options.vars_ or None)
+
+    summary: dict = {"dbt": "passed"}
+    if options.quality:
+        from cxux_cli.quality import run_quality
+
+        result = run_quality(project)
+        summary["quality"] = "passed" if result.passed else "failed"
+        if not result.passed:
+            raise ChecksFailed(
+                "quality checks failed (error severity); the published marts were left unchanged"
+            )
+    if options.publish:
+        from cxux_cli.publish import publish
+
+        published = publish(project)
+        summary["published"] = str(published.path)
+    summary.update(warehouse_summary(project))
+    return summary
+
+
+def warehouse_summary(project: Project) -> dict:
+    """Row counts of the marts and the quarantine, read from the warehouse."""
+    import duckdb
+
+    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
+        names = con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+        ).fetchall()
+        marts = [
+            (name, con.execute(f'select count(*) from marts."{name}"').fetchone()[0])
+            for (name,) in names
+        ]
+        reconciliation = con.execute(
+            """
+            select table_name, raw_rows, staged_rows, quarantined_rows
+            from quarantine.raw_row_reconciliation
+            order by table_name
+            """
+        ).fetchall()
+    return {
+        "marts": {name: rows for name, rows in marts},
+        "raw_tables": {
+            name: {"raw": raw, "staged": staged, "quarantined": quarantined}
+            for name, raw, staged, quarantined in reconciliation
+        },
+    }
+
+
+def print_summary(summary: dict) -> None:
+    raw = summary.get("raw_tables", {})
+    if raw:
+        click.echo(f"{'raw table':<24}{'raw rows':>12}{'staged':>12}{'quarantined':>13}")
+        for name, counts in raw.items():
+            click.echo(
+                f"{name:<24}{counts['raw']:>12,}{counts['staged']:>12,}{counts['quarantined']:>13,}"
+            )
+    marts = summary.get("marts", {})
+    if marts:
+        click.echo(f"\n{len(marts)} mart tables built:")
+        for name, rows in marts.items():
+            click.echo(f"  marts.{name:<40}{rows:>12,} rows")
+    for key in ("quality", "published"):
+        if key in summary:
+            click.echo(f"{key}: {summary[key]}")
+
+
+@click.command("build")
+@click.option("--select", "-s", multiple=True, help="dbt node selection (as in `dbt build --select`).")
+@click.option("--full-refresh", is_flag=True, help="Rebuild incremental models from scratch.")
+@click.option("--quality/--no-quality", default=True, show_default=True,
+              help="Run the Great Expectations checkpoint after dbt build.")
+@click.option("--publish/--no-publish", default=True, show_default=True,
+              help="Replace the published marts BI tools read (only when every check passed).")
+@click.pass_context
+def build_command(ctx, select, full_refresh, quality, publish):
+    """Build the warehouse: dbt build (models and tests), quality checks, publish.
+
+    \b
+    Examples:
+      cxux build                       everything, then publish
+      cxux build --no-quality --no-publish -s staging+
+    """
+    from cxux_cli.cli import get_project
+
+    project = get_project(ctx)
+    summary = build(project, BuildOptions(select, full_refresh, quality, publish and not select))
+    print_summary(summary)

@@ -1,0 +1,191 @@
+"""Read metric values from the warehouse's `metric_values` (read-only DuckDB).
+
+metric_values holds one slice per dimension (dimension_name, dimension_value),
+so a query slices by at most one dimension. `--where` is checked like a
+definition's filter, may use only the --by dimension, and is rebuilt with
+bound parameters (expressions.render_where): user text never reaches the SQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxux_cli.errors import CxuxError
+from cxux_cli.metrics.validate import _suggest
+
+VALUE_KEYS = ("value", "numerator", "denominator", "sample_size", "ci_lower", "ci_upper",
+              "target", "status")
+
+
+def marts_schema() -> str:
+    """Schema holding metric_values (dbt_project.yml: marts); env CXUX_MARTS_SCHEMA."""
+    schema = os.environ.get("CXUX_MARTS_SCHEMA", "marts")
+    if not re.match(r"^[a-z_][a-z0-9_]*$", schema):
+        raise CxuxError(f"CXUX_MARTS_SCHEMA must be a plain identifier, got '{schema}'")
+    return schema
+
+
+@dataclass
+class Query:
+    metrics: list[str]
+    grain: str | None = None
+    by: list[str] | None = None
+    where: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def check_query(query: Query, definitions: list[dict]) -> None:
+    """Plain errors for unknown metrics, grains and dimensions before touching the warehouse."""
+    known = {d["name"]: d for d in definitions}
+    for name in query.metrics:
+        if name not in known:
+            raise CxuxError(f"unknown metric '{name}'{_suggest(name, known)}; "
+                            "see `cxux metrics list`")
+    by = query.by or []
+    if len(by) > 1:
+        raise CxuxError("--by takes one dimension: metric_values holds one dimension per "
+                        "slice, not crossed slices")
+    for name in query.metrics:
+        d = known[name]
+        if query.grain and query.grain not in d["grains"]:
+            raise CxuxError(f"metric '{name}' is not computed at grain {query.grain} "
+                            f"(it has {', '.join(d['grains'])})")
+        for dimension in by:
+            if dimension not in d["dimensions"]:
+                choices = ", ".join(d["dimensions"]) or "none"
+                raise CxuxError(f"metric '{name}' has no dimension '{dimension}' "
+                                f"(its dimensions: {choices})")
+    if query.since and query.until and query.since > query.until:
+        raise CxuxError("--since is after --until")
+
+
+def build_sql(query: Query, schema: str = "marts") -> tuple[str, list]:
+    """The SELECT and its parameters. Identifiers come from checked names only."""
+    by = query.by or []
+    select = ["metric_name as metric", "grain", "period_start"]
+    params: list = []
+    where = [f"metric_name in ({', '.join('?' for _ in query.metrics)})"]
+    params += list(query.metrics)
+    if by:
+        select.append(f'dimension_value as "{by[0]}"')
+        where.append("dimension_name = ?")
+        params.append(by[0])
+    else:
+        where.append("dimension_name = 'total'")
+    select += list(VALUE_KEYS)
+    if query.grain:
+        where.append("grain = ?")
+        params.append(query.grain)
+    if query.since:
+        where.append("period_start >= ?")
+        params.append(query.since)
+    if query.until:
+        where.append("period_start <= ?")
+        params.append(query.until)
+    if query.where:
+        from cxux_cli.metrics import expressions  # sqlglot only when --where is given
+
+        try:
+            sql, more = expressions.render_where(query.where,
+                                                 {d: "dimension_value" for d in by})
+        except ValueError as exc:
+            raise CxuxError(str(exc)) from None
+        where.append(sql)
+        params += more
+    order = "metric_name, case grain when 'day' then 1 when 'week' then 2 when 'month' then 3 " \
+            "when 'quarter' then 4 else 5 end, period_start" + (", dimension_value" if by else "")
+    sql = (f"select {', '.join(select)}\nfrom {schema}.metric_values\n"
+           f"where {' and '.join(where)}\norder by {order}")
+    return sql, params
+
+
+def _clean(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "is_finite"):  # Decimal
+        return float(value)
+    return value
+
+
+def run(query: Query, duckdb_path: Path, schema: str | None = None) -> list[dict]:
+    """Rows as dicts, keys as in the JSON output."""
+    import duckdb  # only the commands that read the warehouse pay for it
+
+    schema = schema or marts_schema()
+    if not duckdb_path.is_file():
+        raise CxuxError(f"no warehouse at {duckdb_path}: build it first (`cxux build`) or "
+                        "set CXUX_DUCKDB_PATH")
+    sql, params = build_sql(query, schema)
+    try:
+        connection = duckdb.connect(str(duckdb_path), read_only=True)
+    except duckdb.Error as exc:
+        raise CxuxError(f"cannot open {duckdb_path} read-only: {exc}") from None
+    try:
+        try:
+            cursor = connection.execute(sql, params)
+        except duckdb.CatalogException:
+            raise CxuxError(f"{schema}.metric_values does not exist in {duckdb_path}: run "
+                            "`dbt build --select metric_values+` (or `cxux build`)") from None
+        names = [column[0] for column in cursor.description]
+        return [{k: _clean(v) for k, v in zip(names, row)} for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+def render(rows: list[dict], fmt: str, by: list[str] | None = None) -> str:
+    columns = ["metric", "grain", "period_start", *(by or []), *VALUE_KEYS]
+    if fmt == "json":
+        return json.dumps(rows, indent=2)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue().rstrip("\n")
+    from cxux_cli.metrics.catalog import format_table
+
+    return format_table(rows, columns)
+
+
+def latest_values(name: str, duckdb_path: Path, schema: str | None = None) -> list[dict]:
+    """The latest total row per grain of one metric (for `show`); [] when not built."""
+    import duckdb
+
+    schema = schema or marts_schema()
+    if not duckdb_path.is_file():
+        return []
+    sql = (
+        "select grain, period_start, value, target, status, sample_size, ci_lower, ci_upper\n"
+        f"from {schema}.metric_values as latest\n"
+        "where metric_name = ? and dimension_name = 'total' and period_start = (\n"
+        f"    select max(period_start) from {schema}.metric_values as other\n"
+        "    where other.metric_name = latest.metric_name and other.grain = latest.grain\n"
+        "        and other.dimension_name = 'total')\n"
+        "order by case grain when 'day' then 1 when 'week' then 2 when 'month' then 3 "
+        "when 'quarter' then 4 else 5 end"
+    )
+    try:
+        connection = duckdb.connect(str(duckdb_path), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        cursor = connection.execute(sql, [name])
+        names = [column[0] for column in cursor.description]
+        return [{k: _clean(v) for k, v in zip(names, row)} for row in cursor.fetchall()]
+    except duckdb.Error:
+        return []
+    finally:
+        connection.close()

@@ -1,0 +1,64 @@
+"""Where things are: the project directory, the warehouse file, the dbt target.
+
+Every path and setting has one definition here and an environment variable
+(CXUX_*) so the CLI, the tests and the benchmarks agree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxux_cli.errors import CxuxError
+
+RAW_SOURCES_FILE = Path("models/staging/raw/_raw__sources.yml")
+
+
+def find_project_dir(start: str | os.PathLike | None = None) -> Path:
+    """The directory holding dbt_project.yml: CXUX_PROJECT_DIR, else the nearest parent."""
+    explicit = start or os.environ.get("CXUX_PROJECT_DIR")
+    if explicit:
+        path = Path(explicit).resolve()
+        if not (path / "dbt_project.yml").is_file():
+            raise CxuxError(f"{path}: not a cxux project (no dbt_project.yml)")
+        return path
+    here = Path.cwd().resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "dbt_project.yml").is_file():
+            return candidate
+    raise CxuxError(
+        f"no dbt_project.yml in {here} or its parents; run from the project or set CXUX_PROJECT_DIR"
+    )
+
+
+@dataclass(frozen=True)
+class Project:
+    """Resolved locations for one invocation."""
+
+    root: Path
+    target: str
+
+    @classmethod
+    def resolve(cls, project_dir: str | None = None, target: str | None = None) -> "Project":
+        root = find_project_dir(project_dir)
+        return cls(root=root, target=target or os.environ.get("CXUX_TARGET", "duckdb"))
+
+    @property
+    def duckdb_path(self) -> Path:
+        """The DuckDB file dbt writes (same default as profiles.yml)."""
+        raw = os.environ.get("CXUX_DUCKDB_PATH", "warehouse/cxux.duckdb")
+        path = Path(raw)
+        return path if path.is_absolute() else self.root / path
+
+    @property
+    def raw_schema(self) -> str:
+        return os.environ.get("CXUX_RAW_SCHEMA", "raw")
+
+    @property
+    def raw_sources_file(self) -> Path:
+        return self.root / RAW_SOURCES_FILE
+
+    @property
+    def dbt_target_path(self) -> Path:
+        return self.root / os.environ.get("DBT_TARGET_PATH", "target")

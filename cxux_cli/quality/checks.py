@@ -1,0 +1,368 @@
+"""The expectation suites, defined in code from the raw contract and the mart interfaces.
+
+Pure Python (no Great Expectations import): a `Check` names a GX expectation
+class, its arguments and a severity; `runner.py` turns checks into GX suites.
+Every asset is a SQL query over the warehouse that also returns a
+`cxux_row_id` column (the primary key, composite keys joined with '|') so that
+the summary can show a sample of offending ids for any table.
+
+Tolerances and severities (documented in docs/quality.md):
+- raw tables contain planted or real bad rows that staging quarantines, so
+  row-level raw checks use `mostly` (at most RAW_BAD_ROW_TOLERANCE of rows
+  may fail) with severity error: a normal dirty export passes, a batch that is
+  broken beyond tolerance stops the build;
+- marts are built by us, so mart checks are strict (mostly = 1) and error,
+  except the distribution check, which is a warning (a real change in the
+  business can look like a break; a person should look, not the build stop).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from cxux_cli.contract import Table
+
+ROW_ID = "cxux_row_id"
+ERROR = "error"
+WARNING = "warning"
+
+# Share of rows a raw row-level expectation may fail before it fails (error).
+RAW_BAD_ROW_TOLERANCE = 0.02
+# Uniqueness counts every copy of a duplicated id as unexpected (2 rows per
+# planted duplicate), hence a wider tolerance.
+RAW_DUPLICATE_TOLERANCE = 0.03
+EARLIEST_TIMESTAMP = dt.datetime(2000, 1, 1)
+# Clock skew allowed for "not in the future".
+FUTURE_SLACK = dt.timedelta(days=1)
+# Volume against the previous load: a drop below half is an error (truncated
+# export), growth beyond 3x a warning (duplicated load or backfill).
+VOLUME_MIN_RATIO = 0.5
+VOLUME_MAX_RATIO = 3.0
+# Freshness: the newest load timestamp older than this is a warning (dbt source
+# freshness, error_after 7 days, is the hard check).
+FRESHNESS_MAX_AGE = dt.timedelta(days=2)
+# Distribution: latest value more than K standard deviations from its history.
+DISTRIBUTION_K = 4.0
+DISTRIBUTION_MIN_HISTORY = 6
+
+# Mart keys from INTERFACES.md (checked when the table exists).
+MART_KEYS: dict[str, tuple[str, ...]] = {
+    "dim_customers": ("account_id",),
+    "dim_users": ("user_id",),
+    "bridge_customer_users": ("account_id", "user_id"),
+    "dim_products": ("product_id",),
+    "dim_dates": ("date_day",),
+    "fct_orders": ("order_id",),
+    "fct_order_lines": ("order_item_id",),
+    "fct_customer_months": ("account_id", "month_start"),
+    "fct_tickets": ("ticket_id",),
+    "fct_survey_responses": ("response_id",),
+    "fct_reviews": ("review_id",),
+    "fct_sessions": ("session_id",),
+    "fct_page_views": ("page_view_id",),
+    "fct_task_attempts": ("task_attempt_id",),
+    "fct_user_days": ("user_id", "activity_date"),
+    "fct_feature_usage": ("user_id", "feature"),
+    "fct_account_seat_months": ("account_id", "month_start"),
+    "metric_values": (
+        "metric_name", "grain", "period_start", "dimension_name", "dimension_value",
+    ),
+}
+METRIC_VALUES_KEY = MART_KEYS["metric_values"]
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A query over the warehouse; `name` is also the suite name in the summary."""
+
+    name: str
+    query: str
+
+
+@dataclass(frozen=True)
+class Check:
+    asset: Asset
+    label: str  # human name shown in the summary, e.g. "order_total >= 0"
+    expectation: str  # GX expectation class name
+    kwargs: dict = field(default_factory=dict)
+    severity: str = ERROR
+    description: str = ""
+
+    @property
+    def suite(self) -> str:
+        return self.asset.name
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def row_id_sql(columns: tuple[str, ...], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    parts = [f"cast({prefix}{_q(c)} as varchar)" for c in columns]
+    if len(parts) == 1:
+        return parts[0]
+    return "concat_ws('|', " + ", ".join(parts) + ")"
+
+
+def _sql_literal(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+# ----------------------------------------------------------------------------- raw
+
+
+def raw_checks(
+    contract: dict[str, Table],
+    schema: str,
+    as_of: dt.datetime,
+    previous_counts: dict[str, int] | None = None,
+) -> list[Check]:
+    """Checks for every raw table of the contract."""
+    checks: list[Check] = []
+    for table in contract.values():
+        checks += _raw_table_checks(table, contract, schema, as_of, previous_counts or {})
+    return checks
+
+
+def _raw_table_checks(table, contract, schema, as_of, previous_counts) -> list[Check]:
+    mostly = 1 - RAW_BAD_ROW_TOLERANCE
+    fq = f"{_q(schema)}.{_q(table.name)}"
+    base = Asset(
+        name=f"raw.{table.name}",
+        query=f"select *, {row_id_sql(table.primary_key)} as {ROW_ID} from {fq}",
+    )
+    checks: list[Check] = []
+    for column in table.columns:
+        name = column.name
+        if column.required:
+            checks.append(Check(base, f"{name} not null", "ExpectColumnValuesToNotBeNull",
+                                {"column": name, "mostly": mostly}))
+        if column.accepted_values:
+            checks.append(Check(base, f"{name} in accepted values", "ExpectColumnValuesToBeInSet",
+                                {"column": name, "value_set": list(column.accepted_values),
+                                 "mostly": mostly}))
+        if column.min is not None or column.max is not None:
+            bounds = {"min_value": column.min, "max_value": column.max}
+            text = " and ".join(
+                f"{name} {op} {v}" for op, v in ((">=", column.min), ("<=", column.max))
+                if v is not None
+            )
+            checks.append(Check(base, text, "ExpectColumnValuesToBeBetween",
+                                {"column": name, **bounds, "mostly": mostly}))
+        if column.data_type == "timestamp":
+            checks.append(Check(
+                base, f"{name} between 2000-01-01 and now", "ExpectColumnValuesToBeBetween",
+                {"column": name, "min_value": EARLIEST_TIMESTAMP,
+                 "max_value": as_of + FUTURE_SLACK, "mostly": mostly},
+                description="timestamps neither before 2000 nor in the future",
+            ))
+
+    key = table.primary_key + ((table.version_column,) if table.version_column else ())
+    dup_mostly = 1 - RAW_DUPLICATE_TOLERANCE
+    if len(key) == 1:
+        checks.append(Check(base, f"{key[0]} unique", "ExpectColumnValuesToBeUnique",
+                            {"column": key[0], "mostly": dup_mostly}))
+    elif key:
+        checks.append(Check(base, f"({', '.join(key)}) unique", "ExpectCompoundColumnsToBeUnique",
+                            {"column_list": list(key), "mostly": dup_mostly}))
+
+    previous = previous_counts.get(table.name)
+    if previous:
+        checks.append(Check(
+            base, f"row count >= {VOLUME_MIN_RATIO:g} x previous ({previous})",
+            "ExpectTableRowCountToBeBetween",
+            {"min_value": math.ceil(previous * VOLUME_MIN_RATIO)},
+            description="sudden drop against the previous load",
+        ))
+        checks.append(Check(
+            base, f"row count <= {VOLUME_MAX_RATIO:g} x previous ({previous})",
+            "ExpectTableRowCountToBeBetween",
+            {"max_value": math.floor(previous * VOLUME_MAX_RATIO)}, severity=WARNING,
+            description="sudden spike against the previous load",
+        ))
+
+    if table.loaded_at_field:
+        limit = (as_of - FRESHNESS_MAX_AGE).strftime("%Y-%m-%d %H:%M:%S")
+        field_ = _q(table.loaded_at_field)
+        checks.append(Check(
+            base, f"freshness: max({table.loaded_at_field}) within {FRESHNESS_MAX_AGE.days} days",
+            "UnexpectedRowsExpectation",
+            {"unexpected_rows_query": (
+                f"select max({field_}) as latest from {{batch}} "
+                f"having max({field_}) is null or max({field_}) < timestamp '{limit}'"
+            )},
+            severity=WARNING,
+        ))
+
+    checks += _raw_flag_checks(table, contract, schema, fq, mostly)
+    return checks
+
+
+def _raw_flag_checks(table, contract, schema, fq, mostly) -> list[Check]:
+    """FK coverage and the contract's row checks, as boolean columns of one query."""
+    joins, flags, labels = [], [], []
+    for i, column in enumerate(c for c in table.columns if c.references):
+        parent_table, parent_column = column.references.split(".")
+        if parent_table not in contract:
+            continue
+        alias = f"p{i}"
+        joins.append(
+            f"left join (select distinct {_q(parent_column)} as k "
+            f"from {_q(schema)}.{_q(parent_table)}) as {alias} on c.{_q(column.name)} = {alias}.k"
+        )
+        flag = f"{column.name}__has_parent"
+        flags.append(
+            f"case when c.{_q(column.name)} is null then null "
+            f"else {alias}.k is not null end as {_q(flag)}"
+        )
+        labels.append((flag, f"{column.name} references {column.references}",
+                       "foreign-key coverage"))
+    for i, rule in enumerate(table.row_checks, start=1):
+        flag = f"row_check_{i}__passes"
+        flags.append(f"not coalesce(({rule['fail_when']}), false) as {_q(flag)}")
+        labels.append((flag, f"row check: not ({rule['reason']})", "contract row check"))
+    if not flags:
+        return []
+    asset = Asset(
+        name=f"raw.{table.name}.relations",
+        query=(
+            f"select {row_id_sql(table.primary_key, 'c')} as {ROW_ID}, "
+            + ", ".join(flags) + f" from {fq} as c " + " ".join(joins)
+        ),
+    )
+    return [
+        Check(asset, label, "ExpectColumnValuesToBeInSet",
+              {"column": flag, "value_set": [True], "mostly": mostly}, description=why)
+        for flag, label, why in labels
+    ]
+
+
+# --------------------------------------------------------------------------- marts
+
+
+def mart_checks(
+    existing_tables: set[str],
+    metric_definitions: dict[str, dict],
+    as_of: dt.date,
+    schema: str = "marts",
+) -> list[Check]:
+    """Key checks for every mart that exists, and metric checks on metric_values."""
+    checks: list[Check] = []
+    for table, key in MART_KEYS.items():
+        if table not in existing_tables:
+            continue
+        asset = Asset(
+            name=f"marts.{table}",
+            query=f"select *, {row_id_sql(key)} as {ROW_ID} from {_q(schema)}.{_q(table)}",
+        )
+        for column in key:
+            checks.append(Check(asset, f"{column} not null", "ExpectColumnValuesToNotBeNull",
+                                {"column": column}))
+        if len(key) == 1:
+            checks.append(Check(asset, f"{key[0]} unique", "ExpectColumnValuesToBeUnique",
+                                {"column": key[0]}))
+        else:
+            checks.append(Check(asset, f"({', '.join(key)}) unique",
+                                "ExpectCompoundColumnsToBeUnique", {"column_list": list(key)}))
+    if "metric_values" in existing_tables:
+        checks += metric_value_checks(metric_definitions, as_of, schema)
+    return checks
+
+
+# (flag column, label, SQL condition true when the row is fine, or null when n/a)
+def _range_rules() -> list[tuple[str, str, str]]:
+    share_types = "('proportion', 'top_box', 'apdex')"
+    return [
+        ("proportion_in_0_1", "proportion/top_box/apdex/share value in [0, 1]",
+         (f"case when d.metric_type in {share_types} or m.unit in ('share', 'index') "
+          "then m.value between 0 and 1 end")),
+        ("nps_in_range", "nps value in [-100, 100]",
+         "case when d.metric_type = 'nps' then m.value between -100 and 100 end"),
+        ("sus_in_range", "sus value in [0, 100]",
+         "case when d.metric_type = 'sus' then m.value between 0 and 100 end"),
+        ("rating_in_1_5", "rating value in [1, 5]",
+         "case when m.unit = 'rating' then m.value between 1 and 5 end"),
+        ("ci_contains_value", "ci_lower <= value <= ci_upper",
+         ("case when m.value is not null and m.ci_lower is not null and m.ci_upper is not null "
+          "then m.ci_lower <= m.value + 1e-9 and m.value <= m.ci_upper + 1e-9 end")),
+    ]
+
+
+def _definitions_values(metric_definitions: dict[str, dict]) -> str:
+    rows = [
+        f"({_sql_literal(name)}, {_sql_literal(spec.get('type', ''))})"
+        for name, spec in sorted(metric_definitions.items())
+    ] or ["(null, null)"]
+    return "select * from (values " + ", ".join(rows) + ") as v(metric_name, metric_type)"
+
+
+def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
+                        schema: str = "marts") -> list[Check]:
+    table = f"{_q(schema)}.metric_values"
+    row_id = row_id_sql(METRIC_VALUES_KEY, "m")
+    rules = _range_rules()
+    ranges = Asset(
+        name="marts.metric_values.ranges",
+        query=(  # GX query assets must start with SELECT: no CTE
+            f"select {row_id} as {ROW_ID}, "
+            + ", ".join(f"{sql} as {flag}" for flag, _, sql in rules)
+            + f" from {table} as m left join ({_definitions_values(metric_definitions)}) as d "
+            "on m.metric_name = d.metric_name"
+        ),
+    )
+    checks = [
+        Check(ranges, label, "ExpectColumnValuesToBeInSet", {"column": flag, "value_set": [True]})
+        for flag, label, _ in rules
+    ]
+
+    values = Asset(
+        name="marts.metric_values",
+        query=f"select *, {row_id_sql(METRIC_VALUES_KEY)} as {ROW_ID} from {table}",
+    )
+    as_of_sql = f"date '{as_of.isoformat()}'"
+    expected = [
+        f"({_sql_literal(name)}, {_sql_literal(grain)})"
+        for name, spec in sorted(metric_definitions.items())
+        if spec.get("status") == "certified"
+        for grain in (spec.get("grains") or ["month"])
+    ]
+    if expected:
+        checks.append(Check(
+            values, "every certified metric has a total for the latest complete period",
+            "UnexpectedRowsExpectation",
+            {"unexpected_rows_query": (
+                "with latest as (select grain, max(period_start) as period_start from {batch} "
+                f"where period_end <= {as_of_sql} group by grain), "
+                "expected as (select * from (values " + ", ".join(expected)
+                + ") as e(metric_name, grain)) "
+                "select e.metric_name, e.grain, l.period_start from expected as e "
+                "join latest as l on e.grain = l.grain "
+                "where not exists (select 1 from {batch} as m where m.metric_name = e.metric_name "
+                "and m.grain = e.grain and m.period_start = l.period_start "
+                "and m.dimension_name = 'total' and m.value is not null)"
+            )},
+        ))
+    checks.append(Check(
+        values,
+        f"latest value within {DISTRIBUTION_K:g} standard deviations of its history",
+        "UnexpectedRowsExpectation",
+        {"unexpected_rows_query": (
+            "with series as (select metric_name, grain, period_start, value, "
+            "row_number() over (partition by metric_name, grain order by period_start desc) as rn "
+            "from {batch} where dimension_name = 'total' and value is not null "
+            f"and period_end <= {as_of_sql}), "
+            "history as (select metric_name, grain, avg(value) as mean, "
+            "stddev_samp(value) as sd, count(*) as n from series where rn > 1 group by 1, 2) "
+            "select s.metric_name, s.grain, s.period_start, s.value, h.mean, h.sd "
+            "from series as s join history as h on s.metric_name = h.metric_name "
+            "and s.grain = h.grain "
+            f"where s.rn = 1 and h.n >= {DISTRIBUTION_MIN_HISTORY} and h.sd > 0 "
+            f"and abs(s.value - h.mean) > {DISTRIBUTION_K} * h.sd"
+        )},
+        severity=WARNING,
+        description="distribution check: a silent break moves a metric far from its history",
+    ))
+    return checks

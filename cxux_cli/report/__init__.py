@@ -1,0 +1,68 @@
+"""`cxux report`: a self-contained HTML report for CX and UX leads.
+
+The logic lives in `cxux_cli.report.builder` (importable without Click); this
+module is the thin command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("report")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default="cxux_report.html",
+    show_default=True,
+    envvar="CXUX_REPORT_OUTPUT",
+    help="Where to write the HTML file ('-' for stdout). Env: CXUX_REPORT_OUTPUT.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="First month shown in the trend charts (YYYY-MM-DD). Default: all months.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Treat months ending after this date as incomplete (default: today, UTC).",
+)
+@click.pass_context
+def report_command(ctx, output, since, as_of):
+    """Write an HTML report: headline metrics against target, trends, the UX to CX link.
+
+    \b
+    Reads the warehouse read-only (marts.metric_values and the experience marts);
+    the file has inline CSS and SVG charts and needs no network to open.
+
+    \b
+    Examples:
+      cxux report                                  writes ./cxux_report.html
+      cxux report --output /tmp/cx.html --since 2025-01-01
+    """
+    from cxux_cli.cli import get_project
+    from cxux_cli.report.builder import build_report_html
+
+    project = get_project(ctx)
+    html = build_report_html(
+        project.duckdb_path,
+        since=since.date() if since else None,
+        as_of=as_of.date() if as_of else None,
+        project_root=project.root,
+    )
+    if output == "-":
+        click.echo(html)
+        return
+    path = Path(output)
+    path.write_text(html, encoding="utf-8")
+    click.echo(f"wrote {path} ({len(html.encode('utf-8')) // 1024} KiB)", err=True)
+    click.echo(str(path.resolve()))
+
+
+__all__ = ["report_command"]

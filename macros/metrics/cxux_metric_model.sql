@@ -1,0 +1,231 @@
+{#- Entry point of every generated metric model:
+        models/marts/metrics/generated/metric__<name>.sql = {{ cxux_metric_model('<name>') }}
+    Looks the definition up in the registry and dispatches to the macro of its type
+    (cxux_metric_<type>, one per type, each overridable per adapter). -#}
+{% macro cxux_metric_model(name) -%}
+    {{ return(cxux_metric_sql(cxux_metric_definition(name))) }}
+{%- endmacro %}
+
+{% macro cxux_metric_sql(definition) -%}
+    {%- set types = ['count', 'count_distinct', 'sum', 'average', 'median', 'percentile',
+                     'geometric_mean', 'proportion', 'ratio', 'top_box', 'nps', 'apdex',
+                     'derived', 'rolling', 'period_over_period'] -%}
+    {%- set type = definition.get('type') -%}
+    {%- if type not in types -%}
+        {{ exceptions.raise_compiler_error("cxux: metric '" ~ definition.get('name') ~ "' has unknown type '" ~ type ~ "'") }}
+    {%- endif -%}
+    {#- an explicit chain: dbt parses adapter.dispatch names statically -#}
+    {%- if type == 'count' -%}
+        {{ return(cxux_metric_count(definition)) }}
+    {%- elif type == 'count_distinct' -%}
+        {{ return(cxux_metric_count_distinct(definition)) }}
+    {%- elif type == 'sum' -%}
+        {{ return(cxux_metric_sum(definition)) }}
+    {%- elif type == 'average' -%}
+        {{ return(cxux_metric_average(definition)) }}
+    {%- elif type == 'median' -%}
+        {{ return(cxux_metric_median(definition)) }}
+    {%- elif type == 'percentile' -%}
+        {{ return(cxux_metric_percentile(definition)) }}
+    {%- elif type == 'geometric_mean' -%}
+        {{ return(cxux_metric_geometric_mean(definition)) }}
+    {%- elif type == 'proportion' -%}
+        {{ return(cxux_metric_proportion(definition)) }}
+    {%- elif type == 'ratio' -%}
+        {{ return(cxux_metric_ratio(definition)) }}
+    {%- elif type == 'top_box' -%}
+        {{ return(cxux_metric_top_box(definition)) }}
+    {%- elif type == 'nps' -%}
+        {{ return(cxux_metric_nps(definition)) }}
+    {%- elif type == 'apdex' -%}
+        {{ return(cxux_metric_apdex(definition)) }}
+    {%- elif type == 'derived' -%}
+        {{ return(cxux_metric_derived(definition)) }}
+    {%- elif type == 'rolling' -%}
+        {{ return(cxux_metric_rolling(definition)) }}
+    {%- elif type == 'period_over_period' -%}
+        {{ return(cxux_metric_period_over_period(definition)) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The one-pass aggregation shared by the aggregating types.
+      columns:    [(alias, expression over the fact's columns)] kept per row
+      aggregates: ["aggregate expression as alias", ...] over those columns
+      computed:   select list over the aggregates giving value, numerator,
+                  denominator, sample_size, ci_lower, ci_upper, ci_method
+    Each grain is a column of period starts; grouping sets group by each grain
+    alone (the total) and by each grain with each dimension, so one scan yields
+    every grain x slice. grouping() tells which set a row belongs to. -#}
+{% macro cxux_metric_aggregate(definition, columns, aggregates, computed) -%}
+    {%- set grains = cxux_metric_grains(definition) -%}
+    {%- set dimensions = cxux_metric_dimensions(definition) -%}
+    {%- set time = cxux_metric_required(definition, ['time', 'time_column', 'timestamp']) -%}
+    {%- set filter = cxux_metric_param(definition, ['filter', 'where']) -%}
+    {%- set type_string = dbt.type_string() -%}
+with source as (
+
+    select * from {{ ref(cxux_metric_required(definition, ['model', 'source_model'])) }}
+
+),
+
+filtered as (
+
+    select
+        {%- for grain in grains %}
+        {{ cxux_period_start(grain, time) }} as period__{{ grain }},
+        {%- endfor %}
+        {%- for dimension in dimensions %}
+        coalesce(cast({{ dimension['expression'] }} as {{ type_string }}), 'unknown') as dimension__{{ dimension['name'] }},
+        {%- endfor %}
+        {%- for alias, expression in columns %}
+        {{ expression }} as {{ alias }},
+        {%- endfor %}
+        1 as row_weight
+    from source
+    where {{ time }} is not null
+    {%- if filter %}
+        and ({{ filter }})
+    {%- endif %}
+
+),
+
+aggregated as (
+
+    select
+        case
+            {%- for grain in grains %}
+            when grouping(period__{{ grain }}) = 0 then '{{ grain }}'
+            {%- endfor %}
+        end as grain,
+        case
+            {%- for grain in grains %}
+            when grouping(period__{{ grain }}) = 0 then period__{{ grain }}
+            {%- endfor %}
+        end as period_start,
+        {{ cxux_metric_slice_columns(dimensions) }}
+        {{ aggregates | join(',\n        ') }}
+    from filtered
+    group by grouping sets (
+        {%- set sets = [] -%}
+        {%- for grain in grains -%}
+            {%- do sets.append('(period__' ~ grain ~ ')') -%}
+            {%- for dimension in dimensions -%}
+                {%- do sets.append('(period__' ~ grain ~ ', dimension__' ~ dimension['name'] ~ ')') -%}
+            {%- endfor -%}
+        {%- endfor %}
+        {{ sets | join(',\n        ') }}
+    )
+
+),
+
+computed as (
+
+    select
+        grain,
+        period_start,
+        dimension_name,
+        dimension_value,
+        {{ computed | join(',\n        ') }}
+    from aggregated
+
+),
+
+{{ cxux_metric_finalize(definition) }}
+{%- endmacro %}
+
+{#- A typed, empty metric_values relation (metric_values with no definitions). -#}
+{% macro cxux_metric_values_empty() -%}
+    {%- set type_double = cxux_type_double() -%}
+    {%- set type_string = dbt.type_string() -%}
+    select
+        cast(null as {{ type_string }}) as metric_name,
+        cast(null as {{ type_string }}) as grain,
+        cast(null as date) as period_start,
+        cast(null as date) as period_end,
+        cast(null as {{ type_string }}) as dimension_name,
+        cast(null as {{ type_string }}) as dimension_value,
+        cast(null as {{ type_double }}) as value,
+        cast(null as {{ type_double }}) as numerator,
+        cast(null as {{ type_double }}) as denominator,
+        cast(null as {{ dbt.type_bigint() }}) as sample_size,
+        cast(null as {{ type_double }}) as ci_lower,
+        cast(null as {{ type_double }}) as ci_upper,
+        cast(null as {{ type_string }}) as ci_method,
+        cast(null as {{ type_double }}) as confidence,
+        cast(null as {{ dbt.type_bigint() }}) as min_sample,
+        cast(null as {{ dbt.type_boolean() }}) as is_sample_sufficient,
+        cast(null as {{ type_double }}) as target,
+        cast(null as {{ type_string }}) as status,
+        cast(null as {{ type_string }}) as direction,
+        cast(null as {{ type_string }}) as unit
+    where 1 = 0
+{%- endmacro %}
+
+{#- Monthly scorecard of a domain: one row per month, one column per metric of
+    the domain that has a month grain (total slice), deprecated metrics left out.
+    Columns are named after the metric and ordered by name. -#}
+{% macro cxux_metric_scorecard(domain) -%}
+    {%- set metrics = [] -%}
+    {%- for definition in cxux_metric_registry_or_empty() | sort(attribute='name') -%}
+        {%- if definition.get('domain') == domain and 'month' in (definition.get('grains') or ['month']) and definition.get('status') != 'deprecated' -%}
+            {%- do metrics.append(definition['name']) -%}
+        {%- endif -%}
+    {%- endfor -%}
+with metric_values as (
+
+    select * from {{ ref('metric_values') }}
+
+),
+
+monthly_totals as (
+
+    select
+        metric_name,
+        period_start,
+        period_end,
+        value
+    from metric_values
+    where grain = 'month'
+        and dimension_name = 'total'
+        and metric_name in ('{{ metrics | join("', '") }}')
+
+),
+
+final as (
+
+    select
+        period_start as month_start,
+        max(period_end) as month_end
+        {%- for name in metrics %},
+        max(case when metric_name = '{{ name }}' then value end) as {{ name }}
+        {%- endfor %}
+    from monthly_totals
+    group by period_start
+
+)
+
+select * from final
+{%- endmacro %}
+
+{#- dimension_name and dimension_value of a grouping-sets row: the dimension
+    grouped in this set, or 'total'. Null dimension values were made 'unknown'
+    before grouping, so grouping() alone tells the sets apart. -#}
+{% macro cxux_metric_slice_columns(dimensions) -%}
+    {%- if dimensions | length == 0 -%}
+        'total' as dimension_name,
+        'total' as dimension_value,
+    {%- else -%}
+        case
+            {%- for dimension in dimensions %}
+            when grouping(dimension__{{ dimension['name'] }}) = 0 then '{{ dimension['name'] }}'
+            {%- endfor %}
+            else 'total'
+        end as dimension_name,
+        case
+            {%- for dimension in dimensions %}
+            when grouping(dimension__{{ dimension['name'] }}) = 0 then dimension__{{ dimension['name'] }}
+            {%- endfor %}
+            else 'total'
+        end as dimension_value,
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,11 @@
+{#- Generic test: the combination of columns is unique (no dbt_utils here). -#}
+{% test cxux_unique_combination(model, columns) %}
+
+select
+    {{ columns | join(', ') }},
+    count(*) as row_count
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+
+{% endtest %}

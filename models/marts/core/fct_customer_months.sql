@@ -1,0 +1,69 @@
+{#- One row per customer and calendar month (from the customer's first month to the
+    last month in the data): activity at the month's start and end, MRR movements,
+    order revenue and tickets. Rules in int_customer_months_classified. -#}
+with int_customer_months_classified as (
+
+    select * from {{ ref('int_customer_months_classified') }}
+
+),
+
+int_tickets_timed as (
+
+    select * from {{ ref('int_tickets_timed') }}
+
+),
+
+dim_customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+tickets_by_month as (
+
+    select
+        account_id,
+        {{ cxux_month_start('created_at') }} as month_start,
+        count(*) as ticket_count
+    from int_tickets_timed
+    where account_id is not null
+    group by account_id, {{ cxux_month_start('created_at') }}
+
+),
+
+final as (
+
+    select
+        months.account_id,
+        months.month_start,
+        months.cancel_reason,
+        {{ cxux_customer_attributes('dim_customers') }},
+        months.mrr_start,
+        months.mrr_end,
+        months.mrr_new,
+        months.mrr_expansion,
+        months.mrr_contraction,
+        months.mrr_churned,
+        months.mrr_reactivation,
+        months.paid_seats_end,
+        months.revenue,
+        months.order_count,
+        coalesce(tickets_by_month.ticket_count, 0) as ticket_count,
+        months.is_subscriber,
+        months.is_active_at_start,
+        months.is_active_at_end,
+        months.is_new,
+        months.is_churned,
+        months.is_reactivated,
+        months.month_start = dim_customers.acquisition_cohort as is_acquisition_month,
+        months.is_last_month
+    from int_customer_months_classified as months
+    left join tickets_by_month
+        on months.account_id = tickets_by_month.account_id
+        and months.month_start = tickets_by_month.month_start
+    left join dim_customers
+        on months.account_id = dim_customers.account_id
+
+)
+
+select * from final

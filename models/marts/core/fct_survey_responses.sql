@@ -1,0 +1,79 @@
+{#- One row per survey response with its scores (rules in int_survey_responses_scored)
+    and the respondent's and customer's attributes. The account is the response's,
+    else the respondent's. -#}
+with int_survey_responses_scored as (
+
+    select * from {{ ref('int_survey_responses_scored') }}
+
+),
+
+dim_users as (
+
+    select * from {{ ref('dim_users') }}
+
+),
+
+dim_customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+responses as (
+
+    select
+        int_survey_responses_scored.*,
+        coalesce(int_survey_responses_scored.account_id, dim_users.account_id) as resolved_account_id,
+        dim_users.relationship_type as user_relationship_type,
+        dim_users.primary_platform as platform,
+        dim_users.primary_device_type as device_type
+    from int_survey_responses_scored
+    left join dim_users
+        on int_survey_responses_scored.user_id = dim_users.user_id
+
+),
+
+final as (
+
+    select
+        responses.response_id,
+        responses.survey_id,
+        responses.resolved_account_id as account_id,
+        responses.user_id,
+        responses.related_order_id,
+        responses.related_ticket_id,
+        responses.survey_type,
+        responses.touchpoint,
+        responses.nps_category,
+        responses.sus_grade,
+        responses.platform,
+        responses.device_type,
+        responses.comment_scrubbed,
+        dim_customers.account_type,
+        dim_customers.segment,
+        dim_customers.region,
+        dim_customers.acquisition_channel,
+        dim_customers.acquisition_cohort,
+        coalesce(
+            responses.user_relationship_type,
+            dim_customers.relationship_type,
+            'no_paying_customer'
+        ) as relationship_type,
+        responses.score,
+        responses.sus_score,
+        responses.umux_lite_score,
+        responses.umux_lite_sus_equivalent,
+        responses.is_promoter,
+        responses.is_passive,
+        responses.is_detractor,
+        responses.is_top_box,
+        responses.is_complete,
+        {{ cxux_to_date('responses.responded_at') }} as responded_date,
+        responses.responded_at
+    from responses
+    left join dim_customers
+        on responses.resolved_account_id = dim_customers.account_id
+
+)
+
+select * from final

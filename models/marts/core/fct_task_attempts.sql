@@ -1,0 +1,52 @@
+{#- One row per task attempt (rules in int_task_attempts_derived) with the user's
+    and customer's attributes. Keyed by task_attempt_id with started_at and
+    last_received_at so it can become incremental. -#}
+with int_task_attempts_derived as (
+
+    select * from {{ ref('int_task_attempts_derived') }}
+
+),
+
+dim_users as (
+
+    select * from {{ ref('dim_users') }}
+
+),
+
+dim_customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+final as (
+
+    select
+        attempts.task_attempt_id,
+        attempts.user_id,
+        attempts.session_id,
+        attempts.task_name,
+        attempts.platform,
+        dim_users.primary_device_type as device_type,
+        attempts.page_path,
+        attempts.outcome,
+        {{ cxux_user_customer_attributes('dim_users', 'dim_customers') }},
+        attempts.error_count,
+        attempts.duration_seconds,
+        attempts.is_success,
+        attempts.is_failure,
+        attempts.is_abandoned,
+        attempts.has_error,
+        {{ cxux_to_date('attempts.started_at') }} as started_date,
+        attempts.started_at,
+        attempts.ended_at,
+        attempts.last_received_at
+    from int_task_attempts_derived as attempts
+    left join dim_users
+        on attempts.user_id = dim_users.user_id
+    left join dim_customers
+        on dim_users.account_id = dim_customers.account_id
+
+)
+
+select * from final

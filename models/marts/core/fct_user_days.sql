@@ -1,0 +1,114 @@
+{#- One row per user and calendar day on which the user was active: at least one
+    stitched event or page view (a row is an active day, so DAU = distinct users).
+    is_new_user: the user signed up that day (new users who did nothing on their
+    sign-up day have no row; dim_users keeps every sign-up).
+    platform: the day's most used platform (ties broken alphabetically). -#}
+with int_events_stitched as (
+
+    select * from {{ ref('int_events_stitched') }}
+
+),
+
+int_page_views_stitched as (
+
+    select * from {{ ref('int_page_views_stitched') }}
+
+),
+
+dim_users as (
+
+    select * from {{ ref('dim_users') }}
+
+),
+
+dim_customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+activity as (
+
+    select
+        user_id,
+        {{ cxux_to_date('occurred_at') }} as activity_date,
+        session_id,
+        platform,
+        feature,
+        0 as is_page_view,
+        received_at
+    from int_events_stitched
+    where user_id is not null
+
+    union all
+
+    select
+        user_id,
+        {{ cxux_to_date('occurred_at') }} as activity_date,
+        session_id,
+        platform,
+        cast(null as {{ dbt.type_string() }}) as feature,
+        1 as is_page_view,
+        received_at
+    from int_page_views_stitched
+    where user_id is not null
+
+),
+
+day_summary as (
+
+    select
+        user_id,
+        activity_date,
+        cast(sum(1 - is_page_view) as {{ dbt.type_int() }}) as event_count,
+        cast(sum(is_page_view) as {{ dbt.type_int() }}) as page_view_count,
+        count(distinct session_id) as session_count,
+        count(distinct feature) as features_used,
+        max(received_at) as last_received_at
+    from activity
+    group by user_id, activity_date
+
+),
+
+platform_counts as (
+
+    select
+        user_id,
+        activity_date,
+        platform,
+        row_number() over (
+            partition by user_id, activity_date
+            order by count(*) desc, platform
+        ) as platform_rank
+    from activity
+    group by user_id, activity_date, platform
+
+),
+
+final as (
+
+    select
+        day_summary.user_id,
+        day_summary.activity_date,
+        platform_counts.platform,
+        dim_users.primary_device_type as device_type,
+        {{ cxux_user_customer_attributes('dim_users', 'dim_customers') }},
+        day_summary.event_count,
+        day_summary.page_view_count,
+        day_summary.session_count,
+        day_summary.features_used,
+        day_summary.activity_date = dim_users.signup_date as is_new_user,
+        day_summary.last_received_at
+    from day_summary
+    inner join dim_users
+        on day_summary.user_id = dim_users.user_id
+    left join platform_counts
+        on day_summary.user_id = platform_counts.user_id
+        and day_summary.activity_date = platform_counts.activity_date
+        and platform_counts.platform_rank = 1
+    left join dim_customers
+        on dim_users.account_id = dim_customers.account_id
+
+)
+
+select * from final

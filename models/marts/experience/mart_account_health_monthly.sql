@@ -1,0 +1,297 @@
+{#- One row per customer (account) and month: the account's CX outcomes next to the
+    UX of its users. The spine is fct_customer_months; UX facts are attributed to the
+    account through the account_id they carry (the bridge's paying customer). -#}
+
+with
+
+customer_months as (
+
+    select * from {{ ref('fct_customer_months') }}
+
+),
+
+task_attempts as (
+
+    select * from {{ ref('fct_task_attempts') }}
+
+),
+
+page_views as (
+
+    select * from {{ ref('fct_page_views') }}
+
+),
+
+survey_responses as (
+
+    select * from {{ ref('fct_survey_responses') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('fct_tickets') }}
+
+),
+
+account_seat_months as (
+
+    select * from {{ ref('fct_account_seat_months') }}
+
+),
+
+task_months as (
+
+    select
+        account_id,
+        cast({{ dbt.date_trunc('month', 'started_at') }} as date) as month_start,
+        count(*) as task_attempts,
+        sum(case when is_success then 1 else 0 end) as task_successes,
+        -- time on task: successful attempts only, geometric mean (MeasuringU)
+        sum(case when is_success and duration_seconds > 0 then 1 else 0 end) as timed_successes,
+        exp(avg(case when is_success and duration_seconds > 0 then ln(duration_seconds) end))
+            as time_on_task_geomean_seconds
+    from task_attempts
+    where account_id is not null
+    group by 1, 2
+
+),
+
+page_view_months as (
+
+    select
+        account_id,
+        cast({{ dbt.date_trunc('month', 'occurred_at') }} as date) as month_start,
+        count(*) as page_loads,
+        count(passes_core_web_vitals) as cwv_measured_page_loads,
+        sum(case when passes_core_web_vitals then 1 else 0 end) as cwv_passing_page_loads,
+        {{ experience_percentile_cont('lcp_ms', 0.75) }} as lcp_p75_ms
+    from page_views
+    where account_id is not null
+    group by 1, 2
+
+),
+
+responses_with_month as (
+
+    select
+        response_id,
+        survey_type,
+        account_id,
+        user_id,
+        responded_at,
+        score,
+        is_promoter,
+        is_detractor,
+        is_top_box,
+        sus_score,
+        cast({{ dbt.date_trunc('month', 'responded_at') }} as date) as month_start
+    from survey_responses
+    where account_id is not null
+
+),
+
+-- Account NPS rule: one answer per respondent per month (the survey wave): the
+-- latest response of each user counts; every respondent of the account counts once.
+-- Responses without a user count individually.
+nps_ranked as (
+
+    select
+        responses_with_month.*,
+        row_number() over (
+            partition by account_id, month_start, coalesce(user_id, response_id)
+            order by responded_at desc, response_id desc
+        ) as respondent_rank
+    from responses_with_month
+    where survey_type = 'nps' and score is not null
+
+),
+
+nps_months as (
+
+    select
+        account_id,
+        month_start,
+        count(*) as nps_responses,
+        sum(case when is_promoter then 1 else 0 end) as nps_promoters,
+        sum(case when is_detractor then 1 else 0 end) as nps_detractors
+    from nps_ranked
+    where respondent_rank = 1
+    group by 1, 2
+
+),
+
+-- CSAT and SUS are per interaction: every response counts.
+other_survey_months as (
+
+    select
+        account_id,
+        month_start,
+        sum(case when survey_type = 'csat' and score is not null then 1 else 0 end) as csat_responses,
+        sum(case when survey_type = 'csat' and is_top_box then 1 else 0 end) as csat_top_box_responses,
+        sum(case when survey_type = 'sus' and sus_score is not null then 1 else 0 end) as sus_responses,
+        avg(case when survey_type = 'sus' then sus_score end) as sus_mean
+    from responses_with_month
+    group by 1, 2
+
+),
+
+bug_ticket_months as (
+
+    select
+        account_id,
+        cast({{ dbt.date_trunc('month', 'created_at') }} as date) as month_start,
+        count(*) as bug_ticket_count
+    from tickets
+    where account_id is not null and category = 'bug'
+    group by 1, 2
+
+),
+
+next_months as (
+
+    select
+        account_id,
+        month_start,
+        is_churned,
+        cancel_reason
+    from customer_months
+
+),
+
+joined as (
+
+    select
+        customer_months.account_id,
+        customer_months.month_start,
+        customer_months.account_type,
+        customer_months.segment,
+        customer_months.region,
+        customer_months.relationship_type,
+        customer_months.acquisition_cohort,
+
+        -- CX outcomes of the customer
+        coalesce(nps_months.nps_responses, 0) as nps_responses,
+        coalesce(nps_months.nps_promoters, 0) as nps_promoters,
+        coalesce(nps_months.nps_detractors, 0) as nps_detractors,
+        coalesce(other_survey_months.csat_responses, 0) as csat_responses,
+        coalesce(other_survey_months.csat_top_box_responses, 0) as csat_top_box_responses,
+        coalesce(customer_months.ticket_count, 0) as ticket_count,
+        coalesce(bug_ticket_months.bug_ticket_count, 0) as bug_ticket_count,
+        customer_months.revenue,
+        customer_months.order_count,
+        customer_months.mrr_start,
+        customer_months.mrr_end,
+        customer_months.is_active_at_start,
+        customer_months.is_active_at_end,
+        customer_months.is_churned,
+        customer_months.cancel_reason,
+        next_months.is_churned as is_churned_next_month,
+        next_months.cancel_reason as cancel_reason_next_month,
+
+        -- UX of its users
+        coalesce(task_months.task_attempts, 0) as task_attempts,
+        coalesce(task_months.task_successes, 0) as task_successes,
+        coalesce(task_months.timed_successes, 0) as timed_successes,
+        task_months.time_on_task_geomean_seconds,
+        coalesce(page_view_months.page_loads, 0) as page_loads,
+        coalesce(page_view_months.cwv_measured_page_loads, 0) as cwv_measured_page_loads,
+        coalesce(page_view_months.cwv_passing_page_loads, 0) as cwv_passing_page_loads,
+        page_view_months.lcp_p75_ms,
+        coalesce(other_survey_months.sus_responses, 0) as sus_responses,
+        other_survey_months.sus_mean,
+        account_seat_months.paid_seats,
+        account_seat_months.active_users
+
+    from customer_months
+    left join next_months
+        on customer_months.account_id = next_months.account_id
+        and next_months.month_start = cast({{ dbt.dateadd('month', 1, 'customer_months.month_start') }} as date)
+    left join task_months
+        on customer_months.account_id = task_months.account_id
+        and customer_months.month_start = task_months.month_start
+    left join page_view_months
+        on customer_months.account_id = page_view_months.account_id
+        and customer_months.month_start = page_view_months.month_start
+    left join nps_months
+        on customer_months.account_id = nps_months.account_id
+        and customer_months.month_start = nps_months.month_start
+    left join other_survey_months
+        on customer_months.account_id = other_survey_months.account_id
+        and customer_months.month_start = other_survey_months.month_start
+    left join bug_ticket_months
+        on customer_months.account_id = bug_ticket_months.account_id
+        and customer_months.month_start = bug_ticket_months.month_start
+    left join account_seat_months
+        on customer_months.account_id = account_seat_months.account_id
+        and customer_months.month_start = account_seat_months.month_start
+
+),
+
+final as (
+
+    select
+        account_id,
+        month_start,
+        account_type,
+        segment,
+        region,
+        relationship_type,
+        cancel_reason,
+        cancel_reason_next_month,
+
+        nps_responses,
+        nps_promoters,
+        nps_detractors,
+        {{ experience_nps('nps_promoters', 'nps_detractors', 'nps_responses') }} as nps,
+        csat_responses,
+        csat_top_box_responses,
+        {{ experience_ratio('csat_top_box_responses', 'csat_responses') }} as csat,
+        ticket_count,
+        bug_ticket_count,
+        revenue,
+        order_count,
+        mrr_start,
+        mrr_end,
+
+        task_attempts,
+        task_successes,
+        {{ experience_ratio('task_successes', 'task_attempts') }} as task_success_rate,
+        timed_successes,
+        time_on_task_geomean_seconds,
+        page_loads,
+        cwv_measured_page_loads,
+        cwv_passing_page_loads,
+        {{ experience_ratio('cwv_passing_page_loads', 'cwv_measured_page_loads') }} as cwv_pass_rate,
+        lcp_p75_ms,
+        sus_responses,
+        sus_mean,
+        active_users,
+        paid_seats,
+        {{ experience_ratio('active_users', 'paid_seats') }} as seat_utilisation,
+
+        is_active_at_start,
+        is_active_at_end,
+        is_churned,
+        is_churned_next_month,
+        -- the link marts' outcome: churn within this month or the next, for customers
+        -- active at the month's start (a UX problem's cancels may land in either);
+        -- null when not at risk or when the next month is not in the data yet
+        case
+            when not is_active_at_start then null
+            when is_churned then true
+            when is_churned_next_month is null then null
+            else is_churned_next_month
+        end as is_churned_within_two_months,
+        case
+            when is_active_at_start and is_churned then cancel_reason
+            when is_active_at_start and is_churned_next_month then cancel_reason_next_month
+        end as two_month_cancel_reason,
+
+        acquisition_cohort
+
+    from joined
+
+)
+
+select * from final

@@ -1,0 +1,227 @@
+{#- A customer's journey across touchpoints: one row per customer (account) and stage
+    (purchase, onboarding, in_product, support; stage_order 1-4), every stage present
+    for every customer so a journey reads left to right (has_touchpoint = false where
+    the customer never reached it). Scores come from surveys at the stage's touchpoint
+    (post_purchase, onboarding, in_product, post_support) and from the stage's own
+    behaviour (orders, task attempts, tickets). headline_score is the one number a lead
+    reads per stage; the columns next to it give every instrument. -#}
+
+with
+
+customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+task_attempts as (
+
+    select * from {{ ref('fct_task_attempts') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('fct_tickets') }}
+
+),
+
+survey_responses as (
+
+    select * from {{ ref('fct_survey_responses') }}
+
+),
+
+stages as (
+
+    select 'purchase' as stage, 1 as stage_order, 'post_purchase' as touchpoint
+    union all
+    select 'onboarding' as stage, 2 as stage_order, 'onboarding' as touchpoint
+    union all
+    select 'in_product' as stage, 3 as stage_order, 'in_product' as touchpoint
+    union all
+    select 'support' as stage, 4 as stage_order, 'post_support' as touchpoint
+
+),
+
+survey_touchpoints as (
+
+    select
+        account_id,
+        touchpoint,
+        count(*) as survey_responses,
+        min(responded_at) as first_response_at,
+        max(responded_at) as last_response_at,
+        sum(case when survey_type = 'csat' then 1 else 0 end) as csat_responses,
+        {{ experience_ratio("sum(case when survey_type = 'csat' and is_top_box then 1 else 0 end)",
+                            "sum(case when survey_type = 'csat' then 1 else 0 end)") }} as csat_top_box_share,
+        avg(case when survey_type = 'csat' then score end) as csat_mean,
+        sum(case when survey_type = 'ces' then 1 else 0 end) as ces_responses,
+        {{ experience_ratio("sum(case when survey_type = 'ces' and is_top_box then 1 else 0 end)",
+                            "sum(case when survey_type = 'ces' then 1 else 0 end)") }} as ces_top_box_share,
+        avg(case when survey_type = 'ces' then score end) as ces_mean,
+        sum(case when survey_type = 'sus' then 1 else 0 end) as sus_responses,
+        avg(case when survey_type = 'sus' then sus_score end) as sus_mean,
+        sum(case when survey_type = 'umux_lite' then 1 else 0 end) as umux_lite_responses,
+        avg(case when survey_type = 'umux_lite' then umux_lite_score end) as umux_lite_mean,
+        sum(case when survey_type = 'in_app_rating' then 1 else 0 end) as in_app_rating_responses,
+        avg(case when survey_type = 'in_app_rating' then score end) as in_app_rating_mean
+    from survey_responses
+    where account_id is not null
+    group by 1, 2
+
+),
+
+stage_interactions as (
+
+    select
+        account_id,
+        'purchase' as stage,
+        count(*) as interactions,
+        min(ordered_at) as first_interaction_at,
+        max(ordered_at) as last_interaction_at,
+        cast(null as {{ cxux_type_double() }}) as task_success_rate
+    from orders
+    where account_id is not null
+    group by 1
+
+    union all
+
+    select
+        account_id,
+        'in_product' as stage,
+        count(*) as interactions,
+        min(started_at) as first_interaction_at,
+        max(started_at) as last_interaction_at,
+        {{ experience_ratio('sum(case when is_success then 1 else 0 end)', 'count(*)') }} as task_success_rate
+    from task_attempts
+    where account_id is not null
+    group by 1
+
+    union all
+
+    select
+        account_id,
+        'support' as stage,
+        count(*) as interactions,
+        min(created_at) as first_interaction_at,
+        max(created_at) as last_interaction_at,
+        cast(null as {{ cxux_type_double() }}) as task_success_rate
+    from tickets
+    where account_id is not null
+    group by 1
+
+),
+
+joined as (
+
+    select
+        customers.account_id,
+        stages.stage,
+        stages.stage_order,
+        stages.touchpoint,
+        coalesce(stage_interactions.interactions, 0) as interactions,
+        coalesce(survey_touchpoints.survey_responses, 0) as survey_responses,
+        case
+            when stage_interactions.first_interaction_at is null then survey_touchpoints.first_response_at
+            when survey_touchpoints.first_response_at is null then stage_interactions.first_interaction_at
+            when survey_touchpoints.first_response_at < stage_interactions.first_interaction_at
+                then survey_touchpoints.first_response_at
+            else stage_interactions.first_interaction_at
+        end as first_touch_at,
+        case
+            when stage_interactions.last_interaction_at is null then survey_touchpoints.last_response_at
+            when survey_touchpoints.last_response_at is null then stage_interactions.last_interaction_at
+            when survey_touchpoints.last_response_at > stage_interactions.last_interaction_at
+                then survey_touchpoints.last_response_at
+            else stage_interactions.last_interaction_at
+        end as last_touch_at,
+        coalesce(survey_touchpoints.csat_responses, 0) as csat_responses,
+        survey_touchpoints.csat_top_box_share,
+        survey_touchpoints.csat_mean,
+        coalesce(survey_touchpoints.ces_responses, 0) as ces_responses,
+        survey_touchpoints.ces_top_box_share,
+        survey_touchpoints.ces_mean,
+        coalesce(survey_touchpoints.sus_responses, 0) as sus_responses,
+        survey_touchpoints.sus_mean,
+        coalesce(survey_touchpoints.umux_lite_responses, 0) as umux_lite_responses,
+        survey_touchpoints.umux_lite_mean,
+        coalesce(survey_touchpoints.in_app_rating_responses, 0) as in_app_rating_responses,
+        survey_touchpoints.in_app_rating_mean,
+        stage_interactions.task_success_rate
+    from customers
+    cross join stages
+    left join survey_touchpoints
+        on customers.account_id = survey_touchpoints.account_id
+        and stages.touchpoint = survey_touchpoints.touchpoint
+    left join stage_interactions
+        on customers.account_id = stage_interactions.account_id
+        and stages.stage = stage_interactions.stage
+
+),
+
+-- The headline per stage: the first instrument present, in this order of preference.
+headlined as (
+
+    select
+        joined.*,
+        case
+            when stage in ('purchase', 'onboarding', 'support') and csat_responses > 0 then 'csat_top_box_share'
+            when stage = 'support' and ces_responses > 0 then 'ces_top_box_share'
+            when stage in ('onboarding', 'in_product') and sus_responses > 0 then 'sus_mean'
+            when stage in ('onboarding', 'in_product') and umux_lite_responses > 0 then 'umux_lite_mean'
+            when in_app_rating_responses > 0 then 'in_app_rating_mean'
+            when stage = 'onboarding' and ces_responses > 0 then 'ces_top_box_share'
+            when stage = 'in_product' and task_success_rate is not null then 'task_success_rate'
+        end as headline_metric
+    from joined
+
+),
+
+final as (
+
+    select
+        account_id,
+        stage,
+        stage_order,
+        touchpoint,
+        headline_metric,
+        case headline_metric
+            when 'csat_top_box_share' then csat_top_box_share
+            when 'ces_top_box_share' then ces_top_box_share
+            when 'sus_mean' then sus_mean
+            when 'umux_lite_mean' then umux_lite_mean
+            when 'in_app_rating_mean' then in_app_rating_mean
+            when 'task_success_rate' then task_success_rate
+        end as headline_score,
+        interactions,
+        survey_responses,
+        csat_responses,
+        csat_top_box_share,
+        csat_mean,
+        ces_responses,
+        ces_top_box_share,
+        ces_mean,
+        sus_responses,
+        sus_mean,
+        umux_lite_responses,
+        umux_lite_mean,
+        in_app_rating_responses,
+        in_app_rating_mean,
+        task_success_rate,
+        (interactions > 0 or survey_responses > 0) as has_touchpoint,
+        cast(first_touch_at as date) as first_touch_date,
+        cast(last_touch_at as date) as last_touch_date,
+        first_touch_at,
+        last_touch_at
+    from headlined
+
+)
+
+select * from final

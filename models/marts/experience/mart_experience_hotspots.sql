@@ -1,0 +1,92 @@
+{#- Where and when UX broke: one row per customer region and month, with the UX of the
+    region's accounts (task success, Core Web Vitals) next to their CX outcomes (bug
+    tickets, churn, churn for ux_issues). Each region-month's task success is compared
+    with all other region-months by a pooled two-proportion z-test (negative = worse),
+    and ranked from the worst, so an incident is found from the data alone. -#}
+
+{%- set min_attempts = var('cxux_hotspot_min_task_attempts', 30) -%}
+
+with
+
+account_health as (
+
+    select * from {{ ref('mart_account_health_monthly') }}
+
+),
+
+region_months as (
+
+    select
+        coalesce(region, 'unknown') as region,
+        month_start,
+        count(*) as account_months,
+        sum(task_attempts) as task_attempts,
+        sum(task_successes) as task_successes,
+        sum(cwv_measured_page_loads) as cwv_measured_page_loads,
+        sum(cwv_passing_page_loads) as cwv_passing_page_loads,
+        sum(bug_ticket_count) as bug_tickets,
+        sum(case when is_active_at_start then 1 else 0 end) as active_at_start,
+        sum(case when is_active_at_start and is_churned then 1 else 0 end) as churned,
+        sum(case when is_active_at_start and is_churned and cancel_reason = 'ux_issues' then 1 else 0 end)
+            as ux_issues_churned
+    from account_health
+    group by 1, 2
+
+),
+
+overall as (
+
+    select
+        sum(task_attempts) as all_task_attempts,
+        sum(task_successes) as all_task_successes
+    from region_months
+
+),
+
+compared as (
+
+    select
+        region_months.*,
+        {{ experience_two_proportion_z(
+            'region_months.task_successes', 'region_months.task_attempts',
+            '(overall.all_task_successes - region_months.task_successes)',
+            '(overall.all_task_attempts - region_months.task_attempts)') }} as task_success_z_vs_rest
+    from region_months
+    cross join overall
+
+),
+
+final as (
+
+    select
+        region,
+        month_start,
+        account_months,
+        task_attempts,
+        task_successes,
+        {{ experience_ratio('task_successes', 'task_attempts') }} as task_success_rate,
+        {{ experience_wilson_bound('task_successes', 'task_attempts', 'lower') }} as task_success_rate_ci_lower,
+        {{ experience_wilson_bound('task_successes', 'task_attempts', 'upper') }} as task_success_rate_ci_upper,
+        task_success_z_vs_rest,
+        cwv_measured_page_loads,
+        cwv_passing_page_loads,
+        {{ experience_ratio('cwv_passing_page_loads', 'cwv_measured_page_loads') }} as cwv_pass_rate,
+        bug_tickets,
+        {{ experience_ratio('bug_tickets', 'account_months') }} as bug_tickets_per_account,
+        active_at_start,
+        churned,
+        {{ experience_ratio('churned', 'active_at_start') }} as churn_rate,
+        ux_issues_churned,
+        task_attempts >= {{ min_attempts }} as is_sample_sufficient,
+        case
+            when task_attempts >= {{ min_attempts }} then
+                rank() over (
+                    partition by case when task_attempts >= {{ min_attempts }} then 1 else 0 end
+                    order by {{ experience_ratio('task_successes', 'task_attempts') }}
+                )
+        end as task_success_worst_rank
+    from compared
+
+)
+
+select * from final

@@ -1,0 +1,174 @@
+{#- How CX outcomes differ between customers whose users had good and poor UX.
+    One row per UX signal and band (poor, fair, good). The unit is an account-month:
+    the band is the account's UX in month m; outcomes are NPS, CSAT and tickets in
+    month m and churn within months m and m + 1 of the customers active at the start
+    of m (is_churned_within_two_months). Each band's churn is compared with the good
+    band's of the same signal by a pooled two-proportion z-test. -#}
+
+{%- set signals = [
+    {'name': 'task_success_rate', 'label': 'Task success rate', 'evidence': 'task_attempts', 'min': var('cxux_link_min_task_attempts', 3)},
+    {'name': 'cwv_pass_rate', 'label': 'Core Web Vitals pass rate', 'evidence': 'cwv_measured_page_loads', 'min': var('cxux_link_min_page_loads', 3)},
+    {'name': 'sus_mean', 'label': 'SUS score', 'evidence': 'sus_responses', 'min': 1},
+] -%}
+{%- set bands = [('poor', 1), ('fair', 2), ('good', 3)] -%}
+{%- set min_sample = var('cxux_link_min_sample', 30) -%}
+
+with
+
+account_health as (
+
+    select * from {{ ref('mart_account_health_monthly') }}
+
+),
+
+banded as (
+
+    {% for signal in signals %}
+    select
+        '{{ signal.name }}' as ux_signal,
+        '{{ signal.label }}' as ux_signal_label,
+        {{ experience_band(signal.name, signal.name) }} as ux_band,
+        account_id,
+        nps_responses,
+        nps_promoters,
+        nps_detractors,
+        csat_responses,
+        csat_top_box_responses,
+        ticket_count,
+        bug_ticket_count,
+        case when is_churned_within_two_months is not null then 1 else 0 end as is_at_risk,
+        case when is_churned_within_two_months then 1 else 0 end as is_churned,
+        case
+            when is_churned_within_two_months and two_month_cancel_reason = 'ux_issues' then 1 else 0
+        end as is_ux_issues_churned
+    from account_health
+    where {{ signal.name }} is not null
+        and {{ signal.evidence }} >= {{ signal.min }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+band_spine as (
+
+    {% for signal in signals %}
+    {% for band, band_order in bands %}
+    select
+        '{{ signal.name }}' as ux_signal,
+        '{{ signal.label }}' as ux_signal_label,
+        '{{ band }}' as ux_band,
+        {{ band_order }} as ux_band_order
+    {%- if not loop.last %} union all {% endif %}
+    {% endfor %}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+band_totals as (
+
+    select
+        ux_signal,
+        ux_band,
+        count(*) as account_months,
+        count(distinct account_id) as accounts,
+        sum(is_at_risk) as at_risk_accounts,
+        sum(is_churned) as churned_accounts,
+        sum(is_ux_issues_churned) as ux_issues_churned_accounts,
+        sum(nps_responses) as nps_responses,
+        sum(nps_promoters) as nps_promoters,
+        sum(nps_detractors) as nps_detractors,
+        sum(csat_responses) as csat_responses,
+        sum(csat_top_box_responses) as csat_top_box_responses,
+        sum(ticket_count) as tickets,
+        sum(bug_ticket_count) as bug_tickets
+    from banded
+    group by 1, 2
+
+),
+
+filled as (
+
+    select
+        band_spine.ux_signal,
+        band_spine.ux_signal_label,
+        band_spine.ux_band,
+        band_spine.ux_band_order,
+        coalesce(band_totals.account_months, 0) as account_months,
+        coalesce(band_totals.accounts, 0) as accounts,
+        coalesce(band_totals.at_risk_accounts, 0) as at_risk_accounts,
+        coalesce(band_totals.churned_accounts, 0) as churned_accounts,
+        coalesce(band_totals.ux_issues_churned_accounts, 0) as ux_issues_churned_accounts,
+        coalesce(band_totals.nps_responses, 0) as nps_responses,
+        coalesce(band_totals.nps_promoters, 0) as nps_promoters,
+        coalesce(band_totals.nps_detractors, 0) as nps_detractors,
+        coalesce(band_totals.csat_responses, 0) as csat_responses,
+        coalesce(band_totals.csat_top_box_responses, 0) as csat_top_box_responses,
+        coalesce(band_totals.tickets, 0) as tickets,
+        coalesce(band_totals.bug_tickets, 0) as bug_tickets
+    from band_spine
+    left join band_totals
+        on band_spine.ux_signal = band_totals.ux_signal
+        and band_spine.ux_band = band_totals.ux_band
+
+),
+
+with_good_band as (
+
+    select
+        filled.*,
+        good.at_risk_accounts as good_at_risk_accounts,
+        good.churned_accounts as good_churned_accounts
+    from filled
+    left join filled as good
+        on filled.ux_signal = good.ux_signal
+        and good.ux_band = 'good'
+
+),
+
+final as (
+
+    select
+        ux_signal,
+        ux_signal_label,
+        ux_band,
+        ux_band_order,
+        account_months,
+        accounts,
+
+        at_risk_accounts,
+        churned_accounts,
+        {{ experience_ratio('churned_accounts', 'at_risk_accounts') }} as churn_rate,
+        {{ experience_wilson_bound('churned_accounts', 'at_risk_accounts', 'lower') }} as churn_rate_ci_lower,
+        {{ experience_wilson_bound('churned_accounts', 'at_risk_accounts', 'upper') }} as churn_rate_ci_upper,
+        ux_issues_churned_accounts,
+        {{ experience_two_proportion_z('churned_accounts', 'at_risk_accounts', 'good_churned_accounts', 'good_at_risk_accounts') }}
+            as churn_z_vs_good,
+
+        nps_responses,
+        nps_promoters,
+        nps_detractors,
+        {{ experience_nps('nps_promoters', 'nps_detractors', 'nps_responses') }} as nps,
+        {{ experience_nps_bound('nps_promoters', 'nps_detractors', 'nps_responses', 'lower') }} as nps_ci_lower,
+        {{ experience_nps_bound('nps_promoters', 'nps_detractors', 'nps_responses', 'upper') }} as nps_ci_upper,
+
+        csat_responses,
+        csat_top_box_responses,
+        {{ experience_ratio('csat_top_box_responses', 'csat_responses') }} as csat,
+        tickets,
+        bug_tickets,
+        {{ experience_ratio('tickets', 'account_months') }} as tickets_per_account_month,
+        {{ experience_ratio('bug_tickets', 'account_months') }} as bug_tickets_per_account_month,
+
+        {{ min_sample }} as min_sample,
+        at_risk_accounts >= {{ min_sample }} as is_sample_sufficient,
+        coalesce(
+            ux_band <> 'good'
+            and {{ experience_two_proportion_z('churned_accounts', 'at_risk_accounts', 'good_churned_accounts', 'good_at_risk_accounts') }} >= 1.96,
+            false
+        ) as is_churn_significantly_higher_than_good
+    from with_good_band
+
+)
+
+select * from final

@@ -1,0 +1,121 @@
+{#- Which UX signals move with churn. One row per UX signal. The unit is an
+    account-month whose account was active at the month's start and had the signal
+    measured; the outcome is churn within that month or the next
+    (is_churned_within_two_months). For each signal: the point-biserial correlation
+    (Pearson's r between the signal and the 0/1 churn), and the churn rate in the
+    worst and best quartile
+    of the signal (quartiles by ntile over account-months; "worst" follows the
+    signal's direction), their difference and a pooled two-proportion z-test. -#}
+
+{#- evidence/min: the account-month needs this much data for the signal to mean
+    something (a task success rate of 1 attempt is 0 or 1); the same minimums as the
+    bands in mart_experience_link. -#}
+{%- set min_attempts = var('cxux_link_min_task_attempts', 3) -%}
+{%- set min_page_loads = var('cxux_link_min_page_loads', 3) -%}
+{%- set signals = [
+    {'name': 'task_success_rate', 'label': 'Task success rate', 'direction': 'higher_is_better', 'evidence': 'task_attempts', 'min': min_attempts},
+    {'name': 'time_on_task_geomean_seconds', 'label': 'Time on task (geometric mean, s)', 'direction': 'lower_is_better', 'evidence': 'timed_successes', 'min': min_attempts},
+    {'name': 'cwv_pass_rate', 'label': 'Core Web Vitals pass rate', 'direction': 'higher_is_better', 'evidence': 'cwv_measured_page_loads', 'min': min_page_loads},
+    {'name': 'lcp_p75_ms', 'label': 'LCP p75 (ms)', 'direction': 'lower_is_better', 'evidence': 'page_loads', 'min': min_page_loads},
+    {'name': 'sus_mean', 'label': 'SUS score', 'direction': 'higher_is_better', 'evidence': 'sus_responses', 'min': 1},
+    {'name': 'seat_utilisation', 'label': 'Seat utilisation', 'direction': 'higher_is_better', 'evidence': 'paid_seats', 'min': 1},
+] -%}
+{%- set min_sample = var('cxux_link_min_sample', 30) -%}
+
+with
+
+account_health as (
+
+    select * from {{ ref('mart_account_health_monthly') }}
+
+),
+
+observations as (
+
+    {% for signal in signals %}
+    select
+        '{{ signal.name }}' as ux_signal,
+        '{{ signal.label }}' as ux_signal_label,
+        '{{ signal.direction }}' as direction,
+        cast({{ signal.name }} as {{ cxux_type_double() }}) as signal_value,
+        case when is_churned_within_two_months then 1 else 0 end as churned
+    from account_health
+    where {{ signal.name }} is not null
+        and {{ signal.evidence }} >= {{ signal.min }}
+        and is_churned_within_two_months is not null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+quartiled as (
+
+    select
+        observations.*,
+        -- quartile 1 = the worst values of the signal, 4 = the best
+        case
+            when direction = 'higher_is_better'
+                then ntile(4) over (partition by ux_signal order by signal_value)
+            else ntile(4) over (partition by ux_signal order by signal_value desc)
+        end as quality_quartile
+    from observations
+
+),
+
+summarised as (
+
+    select
+        ux_signal,
+        ux_signal_label,
+        direction,
+        count(*) as account_months,
+        sum(churned) as churned_accounts,
+        corr(signal_value, cast(churned as {{ cxux_type_double() }})) as point_biserial_r,
+        sum(case when quality_quartile = 1 then 1 else 0 end) as worst_quartile_n,
+        sum(case when quality_quartile = 1 then churned else 0 end) as worst_quartile_churned,
+        sum(case when quality_quartile = 4 then 1 else 0 end) as best_quartile_n,
+        sum(case when quality_quartile = 4 then churned else 0 end) as best_quartile_churned,
+        max(case when quality_quartile = 1 then signal_value end) as worst_quartile_max_value,
+        min(case when quality_quartile = 1 then signal_value end) as worst_quartile_min_value,
+        max(case when quality_quartile = 4 then signal_value end) as best_quartile_max_value,
+        min(case when quality_quartile = 4 then signal_value end) as best_quartile_min_value
+    from quartiled
+    group by 1, 2, 3
+
+),
+
+final as (
+
+    select
+        ux_signal,
+        ux_signal_label,
+        direction,
+        account_months,
+        churned_accounts,
+        {{ experience_ratio('churned_accounts', 'account_months') }} as churn_rate,
+        point_biserial_r,
+        worst_quartile_n,
+        worst_quartile_churned,
+        {{ experience_ratio('worst_quartile_churned', 'worst_quartile_n') }} as worst_quartile_churn_rate,
+        best_quartile_n,
+        best_quartile_churned,
+        {{ experience_ratio('best_quartile_churned', 'best_quartile_n') }} as best_quartile_churn_rate,
+        {{ experience_ratio('worst_quartile_churned', 'worst_quartile_n') }}
+            - {{ experience_ratio('best_quartile_churned', 'best_quartile_n') }} as churn_rate_difference,
+        {{ experience_two_proportion_z('worst_quartile_churned', 'worst_quartile_n', 'best_quartile_churned', 'best_quartile_n') }}
+            as churn_difference_z,
+        worst_quartile_min_value,
+        worst_quartile_max_value,
+        best_quartile_min_value,
+        best_quartile_max_value,
+        {{ min_sample }} as min_sample,
+        (worst_quartile_n >= {{ min_sample }} and best_quartile_n >= {{ min_sample }}) as is_sample_sufficient,
+        coalesce(
+            {{ experience_two_proportion_z('worst_quartile_churned', 'worst_quartile_n', 'best_quartile_churned', 'best_quartile_n') }} >= 1.96,
+            false
+        ) as moves_with_churn
+    from summarised
+
+)
+
+select * from final

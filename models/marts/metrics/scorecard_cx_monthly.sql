@@ -1,0 +1,3 @@
+{#- CX metrics by month: one row per month, one column per CX metric (value of the
+    total slice). See cxux_metric_scorecard. -#}
+{{ cxux_metric_scorecard('cx') }}

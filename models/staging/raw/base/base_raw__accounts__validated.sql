@@ -1,0 +1,5 @@
+{{ config(materialized='table') }}
+
+-- Every raw accounts row, typed and checked against the contract; see macros/staging/cxux_validate_raw_table.sql.
+
+{{ cxux_validate_raw_table('accounts') }}

@@ -1,0 +1,24 @@
+with
+
+validated as (
+
+    select * from {{ ref('base_raw__products__validated') }}
+
+),
+
+final as (
+
+    select
+        product_id,
+        product_name,
+        category,
+        is_subscription,
+        list_price,
+        currency,
+        launched_at
+    from validated
+    where _cxux_reasons is null
+
+)
+
+select * from final

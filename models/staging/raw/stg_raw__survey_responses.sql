@@ -1,0 +1,28 @@
+with
+
+validated as (
+
+    select * from {{ ref('base_raw__survey_responses__validated') }}
+
+),
+
+final as (
+
+    select
+        response_id,
+        survey_id,
+        respondent_user_id,
+        account_id,
+        related_order_id,
+        related_ticket_id,
+        survey_type,
+        touchpoint,
+        {{ cxux_scrub_pii_text('comment') }} as comment_scrubbed,
+        score,
+        responded_at
+    from validated
+    where _cxux_reasons is null
+
+)
+
+select * from final

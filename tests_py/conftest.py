@@ -1,0 +1,82 @@
+"""Shared pytest fixtures.
+
+`demo_warehouse` generates a small demo dataset and runs the whole pipeline
+once per test session (it is the slow part), in a temporary directory, with
+every path isolated through the CXUX_* / DBT_* environment variables.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_SCALE = os.environ.get("CXUX_TEST_SCALE", "0.1")
+DEMO_SEED = "7"
+DEMO_AS_OF = "2026-06-30"
+
+
+@dataclass
+class Warehouse:
+    root: Path
+    env: dict
+    duckdb_path: Path
+    published_path: Path
+    build_output: str
+
+    def cxux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return run_cxux(*args, env=self.env, check=check)
+
+    def connect(self):
+        import duckdb
+
+        return duckdb.connect(str(self.duckdb_path), read_only=True)
+
+
+def isolated_env(workdir: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        CXUX_PROJECT_DIR=str(REPO),
+        CXUX_DUCKDB_PATH=str(workdir / "cxux.duckdb"),
+        CXUX_PUBLISHED_PATH=str(workdir / "published" / "cxux.duckdb"),
+        DBT_TARGET_PATH=str(workdir / "target"),
+        DBT_LOG_PATH=str(workdir / "logs"),
+    )
+    return env
+
+
+def run_cxux(*args: str, env: dict, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "cxux_cli.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"cxux {' '.join(args)} exited {result.returncode}\n"
+            f"stdout:\n{result.stdout[-4000:]}\nstderr:\n{result.stderr[-8000:]}"
+        )
+    return result
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Warehouse:
+    """Generated demo data, built, checked and published once for the session."""
+    workdir = tmp_path_factory.mktemp("demo")
+    env = isolated_env(workdir)
+    run_cxux("generate", "--scale", DEMO_SCALE, "--seed", DEMO_SEED, "--as-of", DEMO_AS_OF, env=env)
+    built = run_cxux("build", env=env)
+    return Warehouse(
+        root=workdir,
+        env=env,
+        duckdb_path=Path(env["CXUX_DUCKDB_PATH"]),
+        published_path=Path(env["CXUX_PUBLISHED_PATH"]),
+        build_output=built.stdout,
+    )

@@ -1,0 +1,128 @@
+"""diff against a temporary git repository; MetricFlow export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from cxux_cli.metrics.catalog import load_definitions
+from cxux_cli.metrics.export import export_metricflow, to_yaml
+
+
+def _git(root, *args):
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                        "HOME": str(root), "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture
+def repo(project):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    _git(project, "init", "-q")
+    _git(project, "add", "metrics", "dbt_project.yml")
+    _git(project, "commit", "-q", "-m", "definitions")
+    return project
+
+
+def test_diff_in_reviewer_words(repo, cxux):
+    nps = repo / "metrics" / "cx" / "nps.yml"
+    text = nps.read_text()
+    text = text.replace("      - {value: 35, from: 2026-07-01}\n",
+                        "      - {value: 40, from: 2026-07-01}\n")
+    text = text.replace("filter: \"survey_type = 'nps'\"",
+                        "filter: \"survey_type = 'nps' and touchpoint = 'relationship'\"")
+    text = text.replace("dimensions: [segment, region, account_type]",
+                        "dimensions: [segment, region, touchpoint]")
+    nps.write_text(text)
+    csat = repo / "metrics" / "cx" / "csat.yml"
+    csat.write_text(csat.read_text().replace("status: certified", "status: deprecated"))
+    (repo / "metrics" / "cx" / "reviews.yml").unlink()
+    (repo / "metrics" / "cx" / "new.yml").write_text("""\
+metrics:
+  - name: contact_rate
+    label: Contact rate
+    description: Tickets per active customer.
+    domain: cx
+    level: relationship
+    audience: customer
+    owner: support
+    type: count
+    model: fct_tickets
+    time: created_at
+    unit: tickets
+    direction: lower_is_better
+""")
+    code, out, _ = cxux("metrics", "diff")
+    assert code == 0
+    assert out.splitlines() == [
+        "metric definitions compared with HEAD:",
+        "added: contact_rate",
+        "removed: review_rating_avg",
+        "deprecated: csat",
+        ("nps: filter changed from `survey_type = 'nps'` to "
+        "`survey_type = 'nps' and touchpoint = 'relationship'`; "
+        "target 30 from 2024-01-01, 35 from 2026-07-01 -> 30 from 2024-01-01, 40 from "
+        "2026-07-01; dimensions: added touchpoint; removed account_type"),
+    ]
+    code, out, _ = cxux("metrics", "diff", "HEAD", "--format", "json")
+    assert json.loads(out)["deprecated"] == ["csat"]
+
+
+def test_diff_scalar_target_and_no_changes(repo, cxux):
+    assert cxux("metrics", "diff")[1].strip() == "no changes to metric definitions since HEAD"
+    csat = repo / "metrics" / "cx" / "csat.yml"
+    csat.write_text(csat.read_text().replace("target: 0.80", "target: 0.85"))
+    assert cxux("metrics", "diff")[1].splitlines()[1] == "csat: target 0.8 -> 0.85"
+
+
+def test_diff_unknown_revision(repo, cxux):
+    code, _, err = cxux("metrics", "diff", "v9.9")
+    assert code == 2
+    assert "unknown git revision 'v9.9'" in err
+
+
+def test_export_metricflow(project):
+    definitions = load_definitions(project).definitions
+    result = export_metricflow(definitions)
+    assert result.skipped == {
+        "nps_change": "previous_period depends on the query's grain; MetricFlow offsets are "
+                      "a fixed window (only same_period_last_year maps to offset_window: 1 "
+                      "year)",
+        "time_on_task_geomean": "a geometric mean is exp(mean(ln x)); MetricFlow derived "
+                                "metrics cannot apply exp() to an aggregate portably",
+    }
+    metrics = {m["name"]: m for m in result.metrics}
+    nps = metrics["nps"]
+    assert nps["type"] == "derived"
+    assert nps["type_params"]["expr"] == (
+        "100.0 * (nps__promoters - nps__detractors) / nullif(nps__respondents, 0)")
+    measures = {m["name"]: m for m in result.semantic_models["fct_survey_responses"]["measures"]}
+    assert measures["nps__promoters"]["expr"] == (
+        "case when (survey_type = 'nps') and (score between 0 and 10) then case when score "
+        ">= 9 then 1 else 0 end end")
+    assert metrics["mau_28d"]["type"] == "cumulative"
+    assert metrics["mau_28d"]["type_params"]["cumulative_type_params"] == {"window": "28 days"}
+    assert metrics["stickiness"]["type_params"]["metrics"] == [{"name": "dau"},
+                                                              {"name": "mau_28d"}]
+    assert metrics["first_reply_time_p90"]["type"] == "simple"
+    p90 = {m["name"]: m for m in result.semantic_models["fct_tickets"]["measures"]}
+    assert p90["first_reply_time_p90__value"]["agg_params"] == {
+        "percentile": 0.9, "use_discrete_percentile": True}
+    document = yaml.safe_load(to_yaml(result))
+    assert {m["name"] for m in document["semantic_models"]} == {
+        "fct_orders", "fct_page_views", "fct_reviews", "fct_survey_responses", "fct_tickets",
+        "fct_task_attempts", "fct_user_days"}
+
+
+def test_export_command_lists_what_was_not_exported(project, cxux, tmp_path):
+    out_file = tmp_path / "semantic.yml"
+    code, _, err = cxux("metrics", "export", "--format", "metricflow", "--out", str(out_file))
+    assert code == 0
+    assert "not exported: time_on_task_geomean: a geometric mean" in err
+    assert "metrics" in yaml.safe_load(out_file.read_text())

@@ -1,0 +1,166 @@
+"""publish(): the marts land in the published file atomically; failures leave it untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cxux_cli import publish as publish_module
+from cxux_cli.errors import CxuxError
+from cxux_cli.project import Project
+from cxux_cli.publish import publish
+
+ROWS = 20_000
+
+
+def write_warehouse(path: Path, version: int) -> None:
+    """A warehouse whose marts all carry `version`, so a reader can spot a mixed state."""
+    if path.exists():
+        path.unlink()
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts; create schema quarantine; create schema staging")
+        con.execute(f"create table marts.fct_orders as select 'o-' || i as order_id, "
+                    f"{version} as build_version from range({ROWS}) r(i)")
+        con.execute(f"create table marts.metric_values as select 'm' || i as metric_name, "
+                    f"{version} as build_version from range({ROWS // 2}) r(i)")
+        con.execute("create view marts.v_orders as select * from marts.fct_orders")
+        con.execute("create table staging.stg_raw__orders as select 1 as x")
+        con.execute("create table quarantine.raw_row_reconciliation as "
+                    "select 'orders' as table_name, true as is_reconciled")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Project:
+    monkeypatch.setenv("CXUX_DUCKDB_PATH", str(tmp_path / "warehouse" / "cxux.duckdb"))
+    monkeypatch.setenv("CXUX_PUBLISHED_PATH", str(tmp_path / "published" / "cxux.duckdb"))
+    (tmp_path / "warehouse").mkdir()
+    return Project(root=tmp_path, target="duckdb")
+
+
+def test_publish_copies_marts_only(project):
+    write_warehouse(project.duckdb_path, 1)
+    result = publish(project)
+    assert result.path == project.root / "published" / "cxux.duckdb"
+    assert result.tables == {"marts.fct_orders": ROWS, "marts.metric_values": ROWS // 2,
+                             "marts.v_orders": ROWS, "quarantine.raw_row_reconciliation": 1}
+    with duckdb.connect(str(result.path), read_only=True) as con:
+        tables = set(con.execute("select schema_name || '.' || table_name "
+                                 "from duckdb_tables()").fetchall())
+        assert ("staging.stg_raw__orders",) not in tables
+        assert con.execute("select count(*), min(build_version) from marts.fct_orders"
+                           ).fetchone() == (ROWS, 1)
+    assert sorted(p.name for p in result.path.parent.iterdir()) == ["cxux.duckdb"]  # no temp left
+
+
+def test_failed_publish_leaves_published_bytes_unchanged(project, monkeypatch):
+    write_warehouse(project.duckdb_path, 1)
+    target = publish(project).path
+    before = sha256(target)
+    write_warehouse(project.duckdb_path, 2)
+    # fail in the middle of the copy (a table that vanished)
+    monkeypatch.setattr(publish_module, "_source_tables",
+                        lambda con: [("marts", "fct_orders"), ("marts", "no_such_table")])
+    with pytest.raises(duckdb.Error):
+        publish(project)
+    assert sha256(target) == before
+    assert sorted(p.name for p in target.parent.iterdir()) == ["cxux.duckdb"]
+    monkeypatch.undo()
+    # a warehouse without marts is refused, the published copy untouched
+    monkeypatch.setenv("CXUX_DUCKDB_PATH", str(project.root / "empty.duckdb"))
+    monkeypatch.setenv("CXUX_PUBLISHED_PATH", str(target))
+    duckdb.connect(str(project.root / "empty.duckdb")).close()
+    with pytest.raises(CxuxError, match="nothing to publish"):
+        publish(Project(root=project.root, target="duckdb"))
+    assert sha256(target) == before
+
+
+def test_failed_quality_never_publishes(project, monkeypatch):
+    """The build calls publish only when quality passed (cxux_cli.build)."""
+    build = pytest.importorskip("cxux_cli.build")
+    write_warehouse(project.duckdb_path, 1)
+    target = publish(project).path
+    before = sha256(target)
+    write_warehouse(project.duckdb_path, 2)
+
+    class Failed:
+        passed = False
+
+    import cxux_cli.dbt_runner
+    import cxux_cli.quality
+
+    monkeypatch.setattr(cxux_cli.dbt_runner, "run_dbt", lambda *a, **k: None)
+    monkeypatch.setattr(cxux_cli.quality, "run_quality", lambda *a, **k: Failed())
+    compiler = pytest.importorskip("cxux_cli.metrics.compiler")
+    monkeypatch.setattr(compiler, "compile_project", lambda *a, **k: None, raising=False)
+    from cxux_cli.errors import ChecksFailed
+
+    with pytest.raises(ChecksFailed):
+        build.build(project, build.BuildOptions())
+    assert sha256(target) == before
+
+
+READER = textwrap.dedent("""
+    import sys, time, duckdb
+    path, seconds = sys.argv[1], float(sys.argv[2])
+    held = duckdb.connect(path, read_only=True)   # held open across publishes
+    first = held.execute("select min(build_version) from marts.fct_orders").fetchone()[0]
+    seen, reads, deadline = set(), 0, time.time() + seconds
+    print("ready", flush=True)
+    while time.time() < deadline:
+        row = held.execute(
+            "select (select count(*) from marts.fct_orders), "
+            "(select min(build_version) from marts.fct_orders), "
+            "(select max(build_version) from marts.fct_orders), "
+            "(select max(build_version) from marts.metric_values)").fetchone()
+        assert row == ({rows}, first, first, first), row   # the old copy, unchanged
+        fresh = duckdb.connect(path, read_only=True)       # a new reader sees one whole build
+        count, low, high, other = fresh.execute(
+            "select (select count(*) from marts.fct_orders), "
+            "(select min(build_version) from marts.fct_orders), "
+            "(select max(build_version) from marts.fct_orders), "
+            "(select max(build_version) from marts.metric_values)").fetchone()
+        fresh.close()
+        assert count == {rows} and low == high == other, (count, low, high, other)
+        seen.add(low)
+        reads += 1
+    print("ok", reads, sorted(seen), flush=True)
+""").replace("{rows}", str(ROWS))
+
+
+def test_reader_keeps_reading_while_a_new_build_publishes(project, tmp_path):
+    write_warehouse(project.duckdb_path, 1)
+    target = publish(project).path
+    script = tmp_path / "reader.py"
+    script.write_text(READER)
+    reader = subprocess.Popen([sys.executable, str(script), str(target), "6"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        durations = []
+        for version in (2, 3, 4):
+            write_warehouse(project.duckdb_path, version)
+            start = time.monotonic()
+            publish(project)  # must not block on the reader's open file
+            durations.append(time.monotonic() - start)
+        out, err = reader.communicate(timeout=60)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+    assert reader.returncode == 0, err[-2000:]
+    words = out.split()
+    assert words[0] == "ok" and int(words[1]) > 3  # the reader kept going
+    assert max(durations) < 5
+    with duckdb.connect(str(target), read_only=True) as con:
+        assert con.execute("select min(build_version), max(build_version) "
+                           "from marts.fct_orders").fetchone() == (4, 4)
