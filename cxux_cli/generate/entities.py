@@ -14,7 +14,7 @@ COUNTRY_REGION = np.array([P.REGIONS.index(r) for _, r, _ in P.COUNTRIES])
 EUROPE = P.REGIONS.index(P.INCIDENT["region"])
 
 
-def _region_shift(region: np.ndarray) -> np.ndarray:
+def region_shift(region: np.ndarray) -> np.ndarray:
     shifts = np.array([P.REGION_UTC_SHIFT[r] for r in P.REGIONS] + [0])
     return shifts[np.where(region < 0, len(P.REGIONS), region)]
 
@@ -39,7 +39,7 @@ def make_accounts(ctx) -> dict:
     lo = np.full(n, tl.start)
     hi = np.where(launch, tl.start + P.LAUNCH_COHORT_DAYS * US_PER_DAY, tl.end - 3 * US_PER_DAY)
     created = tl.sample_times(rng, tl.shopping_weights, lo, hi)
-    created = tl.with_time_of_day(rng, created, 14, _region_shift(region), sd=3.5)
+    created = tl.with_time_of_day(rng, created, 14, region_shift(region), sd=3.5)
     created = np.clip(created, tl.start, tl.end - 3 * US_PER_DAY)
     updated = created + US_PER_MIN + ((tl.end - created - 2 * US_PER_MIN) * rng.random(n)).astype(np.int64)
     first = rng.integers(0, len(P.FIRST_NAMES), n)
@@ -270,9 +270,8 @@ def make_subscriptions(ctx, acc: dict, users: dict) -> dict:
         "cancel_reason": lookup(P.CANCEL_REASONS, "reason"),
     })
     # When each account's subscription finally ended (no reactivation after), else never.
-    last = np.r_[np.flatnonzero(np.diff(ev["sub"][np.lexsort((ev["t"], ev["sub"]))]) != 0), len(plan) - 1]
     by_sub = np.lexsort((ev["t"], ev["sub"]))
-    last_rows = by_sub[last]
+    last_rows = by_sub[np.r_[np.flatnonzero(np.diff(ev["sub"][by_sub]) != 0), len(plan) - 1]]
     ended_at = np.full(acc["n"], np.iinfo(np.int64).max)
     final_cancel = ev["type"][last_rows] == "cancel"
     ended_at[sub_acc[ev["sub"][last_rows][final_cancel]]] = ev["t"][last_rows][final_cancel]
@@ -328,7 +327,7 @@ def make_orders(ctx, acc: dict, users: dict, subs: dict) -> dict:
     business = kind[account] == BUSINESS
     lo = acc["created"][account] + 10 * US_PER_MIN
     t = tl.sample_times(rng, tl.shopping_weights, lo, np.full(n, tl.end - 2 * US_PER_MIN))
-    t = tl.with_time_of_day(rng, t, 14, _region_shift(acc["region"][account]), sd=3.5)
+    t = tl.with_time_of_day(rng, t, 14, region_shift(acc["region"][account]), sd=3.5)
     t = np.clip(t, lo, tl.end - 2 * US_PER_MIN)
     order = np.lexsort((account, t))
     account, t, business = account[order], t[order], business[order]
@@ -349,7 +348,10 @@ def make_orders(ctx, acc: dict, users: dict, subs: dict) -> dict:
         default=rng.uniform(240, 720, n),
     )
     updated = t + (delay_hours * US_PER_H).astype(np.int64)
-    updated = np.clip(updated, t + 3 * US_PER_S, tl.end - US_PER_S)
+    # A status change due after as_of has not happened yet: the last update falls before it.
+    pending = updated >= tl.end
+    updated = np.where(pending, t + ((tl.end - t) * rng.uniform(0.3, 0.95, n)).astype(np.int64), updated)
+    updated = np.maximum(updated, t + 3 * US_PER_S)
     owner = users["offsets"][account]
     pick = owner + (rng.random(n) * users["counts"][account]).astype(np.int64)
     pick = np.where(users["signup"][pick] < t, pick, owner)

@@ -162,6 +162,6 @@ INCIDENT = {
     "extra_bug_ticket_probability": 0.35,  # per affected account, one bug ticket in the month
     "extra_cancel_probability": 0.18,  # per subscriber active at the start, cancel ux_issues
     "cancel_window_days_after_end": 14,  # the cancels fall in the month or 14 days after it
-    "nps_shift": -2.5,  # relationship NPS mean shift for affected accounts in month and month+1
+    "nps_shift": -1.5,  # relationship NPS mean shift for affected accounts in month and month+1
     "sus_shift": -0.8,  # item-level shift of SUS / UMUX-Lite latent for affected users
 }

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cxux_cli.contract import load_contract
 from cxux_cli.generate import params as P
-from cxux_cli.generate.base import Timeline
+from cxux_cli.generate.base import Timeline, add_months
 from cxux_cli.generate.writer import create_table, insert
 
 log = logging.getLogger("cxux.generate")
@@ -105,8 +105,7 @@ def _create_meta(con) -> None:
 
 def _write_meta(con, ctx: Context, subs: dict, as_of: dt.date) -> None:
     tl = ctx.timeline
-    start, end = tl.incident_month, dt.date.fromtimestamp(tl.incident_end / 1e6 + 43200)
-    end = end.replace(day=1)
+    start, end = tl.incident_month, add_months(tl.incident_month, 1)
     descriptions = {
         "lcp_multiplier": "LCP of page views by affected users multiplied by this",
         "inp_multiplier": "INP multiplied by this",

@@ -16,7 +16,7 @@ from cxux_cli.generate.base import (
     lognormal,
     rng_for,
 )
-from cxux_cli.generate.entities import BUSINESS, EUROPE, _region_shift
+from cxux_cli.generate.entities import BUSINESS, EUROPE, region_shift
 from cxux_cli.generate.writer import fmt_id, lookup, nullable
 
 NEVER = np.iinfo(np.int64).max
@@ -36,7 +36,7 @@ def make_tickets(ctx, acc: dict, users: dict, subs: dict) -> dict:
     n_per = rng.poisson(rate * years)
     account = np.repeat(np.arange(n_acc), n_per)
     t = tl.sample_times(rng, tl.shopping_weights, span_start[account], span_end[account])
-    t = tl.with_time_of_day(rng, t, 12, _region_shift(acc["region"][account]), sd=3.0)
+    t = tl.with_time_of_day(rng, t, 12, region_shift(acc["region"][account]), sd=3.0)
     t = np.clip(t, span_start[account], span_end[account])
     category = np.where(business[account],
                         choice(rng, len(account), P.TICKET_CATEGORY_WEIGHTS["business"]),
@@ -230,7 +230,7 @@ def make_surveys(ctx, acc, users, orders, tickets, traits) -> None:
         a = np.concatenate([a, a[second]])
         t = np.concatenate([t, t[second] + US_PER_H])
         t = np.minimum(t, hi_m - US_PER_S)
-        mu = np.array([7.8, 7.3, 7.0, 6.8])[acc["segment"][a]]
+        mu = np.array([8.2, 7.8, 7.5, 7.3])[acc["segment"][a]]
         hit = (acc["region"][a] == EUROPE) & (t >= tl.incident_start) & (t < after_incident)
         mu = mu + np.where(hit, inc["nps_shift"], 0) - np.where(
             acc["ended_at"][a] - t < 90 * US_PER_DAY, 1.5, 0)

@@ -13,7 +13,7 @@ import numpy as np
 
 from cxux_cli.generate import params as P
 from cxux_cli.generate.base import US_PER_DAY, US_PER_H, US_PER_S, choice, rng_for
-from cxux_cli.generate.entities import EUROPE, _region_shift
+from cxux_cli.generate.entities import EUROPE, region_shift
 from cxux_cli.generate.writer import fmt_id, lookup, nullable
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def _chunk(ctx, users, traits, chunk, ms, me, counters):
     s_business = business[s_user]
     t = np.where(s_business, t_work, t_leisure)
     local_hour = np.where(s_business, 13.0, np.where(traits["kind"][s_user] == 2, 17.0, 19.5))
-    t = tl.with_time_of_day(rng, t, local_hour, _region_shift(users["region"][s_user]), sd=3.0)
+    t = tl.with_time_of_day(rng, t, local_hour, region_shift(users["region"][s_user]), sd=3.0)
     t = np.clip(t, s_lo, s_hi - 1)
     use_second = (traits["second"][s_user] >= 0) & (rng.random(k) < 0.25)
     platform = np.where(use_second, traits["second"][s_user], traits["platform"][s_user])
@@ -165,9 +165,9 @@ def _chunk(ctx, users, traits, chunk, ms, me, counters):
     fcp = np.clip(fcp, ttfb, lcp)
     no_paint = web & (rng.random(m) < 0.03)
     no_inp = ~web | (rng.random(m) < 0.25)
-    pv_ok = pv_t < tl.end - 10 * US_PER_S
     latency = np.where(late[ps], delay[ps], (rng.uniform(0.3, 4, m) * US_PER_S).astype(np.int64))
-    pv_received = np.minimum(pv_t + latency, tl.end - US_PER_S)
+    pv_received = pv_t + latency
+    pv_ok = pv_received < tl.end  # not received by as_of: not in the export yet
     sel = np.flatnonzero(pv_ok)
     pv_ids = counters["page_view"] + np.arange(1, len(sel) + 1)
     counters["page_view"] += len(sel)
@@ -225,12 +225,10 @@ def _chunk(ctx, users, traits, chunk, ms, me, counters):
     attempt = counters["attempt"] + np.arange(1, na + 1)
     counters["attempt"] += na
     add("task_started", a_s, a_start, a_path, task=task, attempt=attempt)
-    done = outcome < 3
     outcome_names = ["task_completed", "task_failed", "task_abandoned"]
     for code, name in enumerate(outcome_names):
         w = np.flatnonzero(outcome == code)
         add(name, a_s[w], a_start[w] + duration[w], a_path[w], task=task[w], attempt=attempt[w])
-    del done
     n_err = np.select(
         [outcome == 1, outcome == 0, outcome == 2],
         [np.where(a_hit, inc["failure_error_events"], 1 + (rng.random(na) < 0.5)),
@@ -240,22 +238,25 @@ def _chunk(ctx, users, traits, chunk, ms, me, counters):
     e_t = a_start[e_a] + (rng.uniform(0.05, 0.95, len(e_a)) * duration[e_a]).astype(np.int64)
     e_code = np.where(a_hit[e_a] & (rng.random(len(e_a)) < 0.6), 0,
                       choice(rng, len(e_a), [0.2, 0.3, 0.2, 0.2, 0.1]))
-    add("error", a_s[e_a], e_t, a_path[e_a], task=None, error=e_code)
+    # Errors carry the attempt they happened in (tracker context), so they can be counted per attempt.
+    add("error", a_s[e_a], e_t, a_path[e_a], task=task[e_a], attempt=attempt[e_a], error=e_code)
 
     e = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     order = np.lexsort((e["name"], e["s"], e["t"]))
     e = {key: v[order] for key, v in e.items()}
-    e_ok = e["t"] < tl.end - 10 * US_PER_S
+    s = e["s"]
+    latency = np.where(late[s], delay[s], (rng.uniform(0.3, 4, len(s)) * US_PER_S).astype(np.int64))
+    e_ok = e["t"] + latency < tl.end  # not received by as_of: not in the export yet
     e = {key: v[e_ok] for key, v in e.items()}
+    latency = latency[e_ok]
     s = e["s"]
     n_e = len(s)
-    latency = np.where(late[s], delay[s], (rng.uniform(0.3, 4, n_e) * US_PER_S).astype(np.int64))
     ev_ids = counters["event"] + np.arange(1, n_e + 1)
     counters["event"] += n_e
     ctx.write("events", {
         "id": ev_ids, "user": nullable(sess["user"][s] + 1, ~signed_in[s]), "anon": sess["anon"][s],
         "session": session_id[s], "name": e["name"], "occurred_at": e["t"],
-        "received_at": np.minimum(e["t"] + latency, tl.end - US_PER_S),
+        "received_at": e["t"] + latency,
         "platform": sess["platform"][s], "path": e["path"],
         "feature": nullable(np.maximum(e["feature"], 0), e["feature"] < 0),
         "task": nullable(np.maximum(e["task"], 0), e["task"] < 0),

@@ -183,3 +183,18 @@ def apply(root: Path, the_plan: Plan) -> list[str]:
         (root / rel).unlink()
         changes.append(f"removed {rel.as_posix()}")
     return changes
+
+
+def compile_project(root: Path) -> list[str]:
+    """Validate the definitions and bring the generated files up to date (used by `cxux build`).
+
+    Raises ChecksFailed, with every problem in the message, when a definition is invalid.
+    """
+    from cxux_cli.errors import ChecksFailed
+    from cxux_cli.metrics.validate import validate_project
+
+    validation = validate_project(root)
+    if validation.problems:
+        listed = "\n".join(str(problem) for problem in validation.problems)
+        raise ChecksFailed(f"{len(validation.problems)} problem(s) in metric definitions:\n{listed}")
+    return apply(root, plan(root, validation.definitions))

@@ -84,9 +84,16 @@ def _to_python(node, path, marks, key_marks, problems, file):
     """Plain values from a node, recording marks; duplicate keys are problems."""
     marks[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
+        explicit = [pair for pair in node.value if pair[0].tag != "tag:yaml.org,2002:merge"]
+        _Constructor("").flatten_mapping(node)  # resolve `<<: *anchor` merge keys
+        merged = [pair for pair in node.value if pair not in explicit]
         result = {}
-        for key_node, value_node in node.value:
+        for index, (key_node, value_node) in enumerate(explicit + merged):
             key = _construct(key_node)
+            if isinstance(key, (list, dict)):  # unhashable; reported as an unknown key
+                key = str(key)
+            if key in result and index >= len(explicit):
+                continue  # an explicit key overrides the merged one (YAML merge semantics)
             if key in result:
                 line, column = _mark(key_node)
                 problems.append(Problem(file, line, column, f"duplicate key '{key}'"))

@@ -46,7 +46,8 @@ def grains_served(column: str, data_type: str | None = None) -> tuple[str, ...]:
     """The grains a time column can place rows in, from its name (and type).
 
     *_at timestamps and *_date / date_day dates serve every grain; a
-    month_start serves month, quarter and year, and so on.
+    month_start (or acquisition_cohort, a month start) serves month, quarter
+    and year, and so on.
     """
     all_grains = ("day", "week", "month", "quarter", "year")
     by_name = {
@@ -54,6 +55,8 @@ def grains_served(column: str, data_type: str | None = None) -> tuple[str, ...]:
         "month_start": ("month", "quarter", "year"),
         "quarter_start": ("quarter", "year"),
         "year_start": ("year",),
+        # first day of the month of the first purchase (core marts): a month start
+        "acquisition_cohort": ("month", "quarter", "year"),
     }
     if column in by_name:
         return by_name[column]

@@ -33,6 +33,9 @@ RAW_BAD_ROW_TOLERANCE = 0.02
 # Uniqueness counts every copy of a duplicated id as unexpected (2 rows per
 # planted duplicate), hence a wider tolerance.
 RAW_DUPLICATE_TOLERANCE = 0.03
+# Small tables (30 products) would fail on a single bad row: a rule may always
+# fail on this many rows (twice as many for uniqueness), whatever the share.
+RAW_BAD_ROW_ALLOWANCE = 3
 EARLIEST_TIMESTAMP = dt.datetime(2000, 1, 1)
 # Clock skew allowed for "not in the future".
 FUTURE_SLACK = dt.timedelta(days=1)
@@ -119,16 +122,25 @@ def raw_checks(
     schema: str,
     as_of: dt.datetime,
     previous_counts: dict[str, int] | None = None,
+    row_counts: dict[str, int] | None = None,
 ) -> list[Check]:
-    """Checks for every raw table of the contract."""
+    """Checks for every raw table of the contract (row_counts: current rows per table)."""
     checks: list[Check] = []
     for table in contract.values():
-        checks += _raw_table_checks(table, contract, schema, as_of, previous_counts or {})
+        rows = (row_counts or {}).get(table.name, 0)
+        checks += _raw_table_checks(table, contract, schema, as_of, previous_counts or {}, rows)
     return checks
 
 
-def _raw_table_checks(table, contract, schema, as_of, previous_counts) -> list[Check]:
-    mostly = 1 - RAW_BAD_ROW_TOLERANCE
+def raw_mostly(rows: int, share: float, allowance: int) -> float:
+    """GX `mostly` letting `share` of the rows, or at least `allowance` rows, fail."""
+    if rows <= 0:
+        return 1 - share
+    return round(min(1 - share, max(0.0, 1 - allowance / rows)), 6)
+
+
+def _raw_table_checks(table, contract, schema, as_of, previous_counts, rows) -> list[Check]:
+    mostly = raw_mostly(rows, RAW_BAD_ROW_TOLERANCE, RAW_BAD_ROW_ALLOWANCE)
     fq = f"{_q(schema)}.{_q(table.name)}"
     base = Asset(
         name=f"raw.{table.name}",
@@ -161,7 +173,7 @@ def _raw_table_checks(table, contract, schema, as_of, previous_counts) -> list[C
             ))
 
     key = table.primary_key + ((table.version_column,) if table.version_column else ())
-    dup_mostly = 1 - RAW_DUPLICATE_TOLERANCE
+    dup_mostly = raw_mostly(rows, RAW_DUPLICATE_TOLERANCE, 2 * RAW_BAD_ROW_ALLOWANCE)
     if len(key) == 1:
         checks.append(Check(base, f"{key[0]} unique", "ExpectColumnValuesToBeUnique",
                             {"column": key[0], "mostly": dup_mostly}))
@@ -272,31 +284,61 @@ def mart_checks(
     return checks
 
 
-# (flag column, label, SQL condition true when the row is fine, or null when n/a)
+# Fact columns on the SUS scale (INTERFACES.md: sus_score, umux_lite_score 0-100).
+SUS_SCALE_MEASURES = ("sus_score", "umux_lite_score", "umux_lite_sus_equivalent")
+# range family -> (label, low, high)
+VALUE_RANGES = {
+    "proportion": ("proportion/top_box/apdex value in [0, 1]", 0, 1),
+    "nps": ("nps value in [-100, 100]", -100, 100),
+    "sus": ("sus value in [0, 100]", 0, 100),
+    "rating": ("rating value in [1, 5]", 1, 5),
+}
+
+
+def value_range_family(definition: dict) -> str | None:
+    """Which fixed range a metric's values must lie in, from its type (or measure, unit).
+
+    Only ranges that hold by construction: a proportion, top box or Apdex is a
+    share of rows; NPS is (P - D) x 100; SUS and UMUX-Lite are 0-100 scores (an
+    `average` over such a column too); a rating metric averages 1-5 stars.
+    Unit `share` alone is not enough: a ratio such as net revenue retention
+    exceeds 1.
+    """
+    kind = definition.get("type")
+    if kind in ("proportion", "top_box", "apdex"):
+        return "proportion"
+    if kind == "nps":
+        return "nps"
+    if kind == "sus" or (kind in ("average", "median", "percentile")
+                         and definition.get("measure") in SUS_SCALE_MEASURES):
+        return "sus"
+    if kind in ("average", "median") and definition.get("unit") == "rating":
+        return "rating"
+    return None
+
+
 def _range_rules() -> list[tuple[str, str, str]]:
-    share_types = "('proportion', 'top_box', 'apdex')"
-    return [
-        ("proportion_in_0_1", "proportion/top_box/apdex/share value in [0, 1]",
-         (f"case when d.metric_type in {share_types} or m.unit in ('share', 'index') "
-          "then m.value between 0 and 1 end")),
-        ("nps_in_range", "nps value in [-100, 100]",
-         "case when d.metric_type = 'nps' then m.value between -100 and 100 end"),
-        ("sus_in_range", "sus value in [0, 100]",
-         "case when d.metric_type = 'sus' then m.value between 0 and 100 end"),
-        ("rating_in_1_5", "rating value in [1, 5]",
-         "case when m.unit = 'rating' then m.value between 1 and 5 end"),
-        ("ci_contains_value", "ci_lower <= value <= ci_upper",
-         ("case when m.value is not null and m.ci_lower is not null and m.ci_upper is not null "
-          "then m.ci_lower <= m.value + 1e-9 and m.value <= m.ci_upper + 1e-9 end")),
+    """(flag column, label, SQL true when the row is fine, null when not applicable)."""
+    rules = [
+        (f"{family}_in_range", label,
+         f"case when d.range_family = '{family}' then m.value between {low} and {high} end")
+        for family, (label, low, high) in VALUE_RANGES.items()
     ]
+    rules.append((
+        "ci_contains_value", "ci_lower <= value <= ci_upper",
+        ("case when m.value is not null and m.ci_lower is not null and m.ci_upper is not null "
+         "then m.ci_lower <= m.value + 1e-9 and m.value <= m.ci_upper + 1e-9 end"),
+    ))
+    return rules
 
 
 def _definitions_values(metric_definitions: dict[str, dict]) -> str:
     rows = [
-        f"({_sql_literal(name)}, {_sql_literal(spec.get('type', ''))})"
+        f"({_sql_literal(name)}, {_sql_literal(family)})"
         for name, spec in sorted(metric_definitions.items())
+        if (family := value_range_family(spec))
     ] or ["(null, null)"]
-    return "select * from (values " + ", ".join(rows) + ") as v(metric_name, metric_type)"
+    return "select * from (values " + ", ".join(rows) + ") as v(metric_name, range_family)"
 
 
 def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,

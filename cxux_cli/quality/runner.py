@@ -117,7 +117,9 @@ def build_checks(project: Project, suites, as_of: dt.datetime) -> list[Check]:
                 f"{project.duckdb_path}: raw tables missing from schema "
                 f"{project.raw_schema!r}: {', '.join(missing)}"
             )
-        checks += raw_checks(contract, project.raw_schema, as_of, load_previous_counts(project))
+        counts = raw_row_counts(project, contract)
+        checks += raw_checks(contract, project.raw_schema, as_of, load_previous_counts(project),
+                             counts)
     if "marts" in suites:
         existing = _existing_tables(project.duckdb_path, "marts")
         checks += mart_checks(existing, load_metric_definitions(project.root), as_of.date())
@@ -147,19 +149,23 @@ def run_quality(
     return result
 
 
-def _save_counts(project: Project) -> None:
-    """Remember this load's raw row counts as the baseline for the volume checks."""
+def raw_row_counts(project: Project, contract) -> dict[str, int]:
     import duckdb
 
-    from cxux_cli.contract import load_contract
-
     with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
-        counts = {
+        return {
             name: con.execute(
                 f'select count(*) from "{project.raw_schema}"."{name}"'
             ).fetchone()[0]
-            for name in load_contract(project.root)
+            for name in contract
         }
+
+
+def _save_counts(project: Project) -> None:
+    """Remember this load's raw row counts as the baseline for the volume checks."""
+    from cxux_cli.contract import load_contract
+
+    counts = raw_row_counts(project, load_contract(project.root))
     path = state_path(project)
     state = json.loads(path.read_text()) if path.is_file() else {}
     state["raw_row_counts"] = counts

@@ -26,6 +26,10 @@ STATUS_LABELS = {
     "no_target": "no target",
 }
 BAND_COLOURS = {"poor": "#c53030", "fair": "#b7791f", "good": "#1a7f37"}
+EXPOSURE_TEXT = {
+    "region": "the UX of all users in the customer's region that month",
+    "account": "the UX of the customer's own users that month",
+}
 
 
 @dataclass
@@ -279,14 +283,28 @@ def _pct(value):
 
 def _collect_link(con, tables: set[str], data: ReportData) -> None:
     if "mart_experience_link" in tables:
-        rows = _rows(
-            con, f"select * from {SCHEMA}.mart_experience_link order by ux_signal, ux_band_order"
+        rows = _rows(con, f"select * from {SCHEMA}.mart_experience_link")
+        # region exposure first: it is where an incident shows; then the account's own UX
+        level_order = {"region": 0, "account": 1}
+        rows.sort(
+            key=lambda r: (
+                level_order.get(r.get("exposure_level", "account"), 9),
+                r["ux_signal"],
+                r["ux_band_order"],
+            )
         )
-        signals: dict[str, dict] = {}
+        signals: dict[tuple, dict] = {}
         for row in rows:
+            level = row.get("exposure_level", "account")
             entry = signals.setdefault(
-                row["ux_signal"],
-                {"signal": row["ux_signal"], "label": row["ux_signal_label"], "bands": []},
+                (level, row["ux_signal"]),
+                {
+                    "signal": row["ux_signal"],
+                    "level": level,
+                    "label": row["ux_signal_label"],
+                    "level_text": EXPOSURE_TEXT.get(level, level),
+                    "bands": [],
+                },
             )
             band = dict(row)
             band["churn_text"] = _pct(row["churn_rate"])
@@ -322,7 +340,8 @@ def _collect_link(con, tables: set[str], data: ReportData) -> None:
                 if band["is_sample_sufficient"] is False:
                     data.thin_samples.append(
                         {
-                            "where": f"UX to CX link: {entry['label']} band {band['ux_band']}",
+                            "where": f"UX to CX link: {entry['label']} ({entry['level']}) "
+                            f"band {band['ux_band']}",
                             "sample_size": band["at_risk_accounts"],
                             "min_sample": band["min_sample"],
                         }

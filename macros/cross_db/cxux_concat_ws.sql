@@ -5,5 +5,8 @@
 {%- endmacro %}
 
 {% macro default__cxux_concat_ws(separator, expressions) -%}
-    concat_ws({{ dbt.string_literal(separator) }}, {{ expressions | join(',\n        ') }})
+    concat_ws(
+            {{ dbt.string_literal(separator) }},
+            {{ expressions | join(',\n            ') }}
+        )
 {%- endmacro %}

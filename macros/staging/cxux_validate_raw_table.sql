@@ -41,13 +41,31 @@
 {%- if primary_key | length == 0 -%}
     {{ exceptions.raise_compiler_error("raw." ~ table_name ~ " has no config.meta.primary_key in _raw__sources.yml") }}
 {%- endif -%}
+{%- if model.resource_type == 'model' -%}
+    {#- a clear error for a raw table that lacks contract columns (not in unit tests,
+        where the source is a fixture) -#}
+    {%- set present = [] -%}
+    {%- for existing in adapter.get_columns_in_relation(source('raw', table_name)) -%}
+        {%- do present.append(existing.name | lower) -%}
+    {%- endfor -%}
+    {%- set missing = [] -%}
+    {%- for column in columns if column.name | lower not in present -%}
+        {%- do missing.append(column.name) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            "raw table " ~ source('raw', table_name) ~ " "
+            ~ ("does not exist or has no columns" if not present else "lacks the contract column(s) " ~ missing | join(', '))
+            ~ " (contract: models/staging/raw/_raw__sources.yml, table " ~ table_name ~ ")") }}
+    {%- endif -%}
+{%- endif -%}
 
 {%- set as_of -%}
     {%- if var('cxux_as_of', none) -%} cast('{{ var("cxux_as_of") }}' as {{ dbt.type_timestamp() }})
     {%- else -%} {{ cxux_utc_now() }}
     {%- endif -%}
 {%- endset -%}
-{%- set future_limit = dbt.dateadd('hour', var('cxux_future_tolerance_hours', 24) | int, as_of) -%}
+{%- set future_limit = dbt.dateadd('hour', var('cxux_future_tolerance_hours', 24) | int, as_of) | trim -%}
 {%- set min_timestamp = var('cxux_min_timestamp', '2000-01-01') -%}
 
 {%- set key_label = table_name ~ '.' ~ (primary_key | join('|')) -%}
@@ -58,7 +76,7 @@
 {%- set raw_key_parts = [] -%}
 {%- for key in primary_key -%}
     {%- if not loop.first -%}{%- do raw_key_parts.append("'|'") -%}{%- endif -%}
-    {%- do raw_key_parts.append("coalesce(cast(_raw__" ~ key ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+    {%- do raw_key_parts.append("coalesce(cast(" ~ adapter.quote(key) ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
 {%- endfor -%}
 {%- set raw_key = raw_key_parts[0] if primary_key | length == 1 else dbt.concat(raw_key_parts) -%}
 
@@ -124,8 +142,8 @@
     "case when _cxux_duplicate_rank > 1 then case " ~ superseded
     ~ " when _cxux_row_fingerprint = _cxux_kept_fingerprint then "
     ~ _cxux_message(key_label, shown_key, 'is an exact duplicate of a kept row')
-    ~ " else " ~ _cxux_message(key_label, shown_key, 'is a duplicate key'
-        ~ (' with the same ' ~ version_column if version_column else '') ~ ' as a kept row')
+    ~ " else " ~ _cxux_message(key_label, shown_key, 'has a kept copy with different values'
+        ~ (' and the same ' ~ version_column if version_column else ' (no version_column to tell the latest)'))
     ~ " end end") -%}
 
 with
@@ -154,7 +172,8 @@ typed as (
 
 parent_{{ column.name }} as (
 
-    {#- the parent's accepted rows: stg_raw__<parent> has one row per key #}
+    {#- the parent's accepted rows: stg_raw__<parent> has one row per key (tested),
+        so this join cannot multiply rows #}
     select
         {{ parent_column }} as parent_key
         {%- for extra in parent_columns.get(column.name, []) %},
@@ -192,13 +211,16 @@ repeated_keys as (
 
     {#- keys with more than one raw row; usually few, so only their rows are ranked
         (a window over every row would sort the whole table) #}
+    {#- reads the source again rather than `typed`: a second reference would make
+        some engines materialise the whole typed table; this scan reads key columns only #}
     select
-        _cxux_row_id as repeated_row_id
+        {{ raw_key }} as repeated_row_id
         {%- if version_column %},
-        max({{ version_column }}) as _cxux_latest_version
+        max({{ cxux_try_cast(adapter.quote(version_column), cxux_contract_type(table.columns[version_column].data_type)) }})
+            as _cxux_latest_version
         {%- endif %}
-    from typed
-    group by _cxux_row_id
+    from {{ source('raw', table_name) }}
+    group by {{ raw_key }}
     having count(*) > 1
 
 ),

@@ -130,9 +130,17 @@ def test_clean_rows_keep_the_implicit_rules(con):
             group by task_attempt_id
             having count(*) filter (where event_name = 'task_started') <> 1
                 or count(*) filter (where event_name <> 'task_started') > 1)""",
+        "error outside its task attempt": f"""select count(*) from raw.events as e
+            join raw.events as s
+                on s.task_attempt_id = e.task_attempt_id and s.event_name = 'task_started'
+            where e.event_name = 'error' and e.occurred_at < s.occurred_at
+            and {clean('events', 'e.event_id')} and {clean('events', 's.event_id')}""",
         "order total differs from its lines": f"""select count(*) from raw.orders as o
             join (select order_id, sum(quantity * unit_price - coalesce(discount, 0)) as total
-                  from raw.order_items where {clean('order_items', 'order_item_id')}
+                  from (select distinct * from raw.order_items
+                        where order_item_id not in (
+                            select row_id from cxux_meta.planted_bad_rows
+                            where table_name = 'order_items' and defect <> 'duplicate_exact'))
                   group by order_id) as i using (order_id)
             where o.order_total <> i.total and {clean('orders', 'o.order_id')}""",
         "cancel reason missing on a cancel": """select count(*) from raw.subscription_events

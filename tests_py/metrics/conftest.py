@@ -15,6 +15,9 @@ HERE = Path(__file__).parent
 
 CUSTOMER = ["account_id", "account_type", "segment", "region", "acquisition_channel",
             "acquisition_cohort", "relationship_type"]
+USER = ["user_id", "platform", "device_type"]
+# INTERFACES.md columns; where it says "..." (or "customer attributes"), the columns
+# documented in models/marts/core/_core__models.yml that the metric catalog reads.
 MARTS = {
     "fct_orders": ["order_id", "ordered_at", "channel", "status", "order_total",
                    "discount_total", "is_completed", "item_count", "category_count", *CUSTOMER],
@@ -26,22 +29,27 @@ MARTS = {
     "fct_survey_responses": ["response_id", "survey_type", "touchpoint", "user_id",
                              "responded_at", "score", "nps_category", "is_promoter",
                              "is_detractor", "is_top_box", "sus_score", "umux_lite_score",
-                             "umux_lite_sus_equivalent", *CUSTOMER],
-    "fct_reviews": ["review_id", "product_id", "platform", "rating", "is_positive",
+                             "umux_lite_sus_equivalent", "platform", "device_type", *CUSTOMER],
+    "fct_reviews": ["review_id", "product_id", "platform", "category", "rating", "is_positive",
                     "is_verified_purchase", "posted_at", *CUSTOMER],
     "fct_page_views": ["page_view_id", "user_id", "session_id", "occurred_at", "received_at",
                        "platform", "device_type", "page_path", "lcp_ms", "inp_ms", "cls",
                        "fcp_ms", "ttfb_ms", "lcp_rating", "passes_core_web_vitals", "region",
                        "account_id"],
-    "fct_task_attempts": ["task_attempt_id", "user_id", "task_name", "platform", "started_at",
-                          "ended_at", "outcome", "is_success", "is_abandoned",
-                          "duration_seconds", "error_count", "has_error", "account_id",
-                          "region"],
-    "fct_user_days": ["user_id", "activity_date", "is_new_user", "event_count",
-                      "page_view_count", "session_count", "features_used", "account_id",
-                      "platform", "region"],
-    "fct_customer_months": ["account_id", "month_start", "is_active_at_start", "is_churned",
-                            "mrr_start", "mrr_end", "segment", "region"],
+    "fct_task_attempts": ["task_attempt_id", "task_name", "started_at", "ended_at", "outcome",
+                          "is_success", "is_abandoned", "duration_seconds", "error_count",
+                          "has_error", *USER, *CUSTOMER],
+    "fct_user_days": ["activity_date", "is_new_user", "event_count", "page_view_count",
+                      "session_count", "features_used", *USER, *CUSTOMER],
+    "fct_feature_usage": ["feature", "first_used_at", "last_used_at", "use_count", *USER,
+                          *CUSTOMER],
+    "fct_customer_months": ["month_start", "is_active_at_start", "is_active_at_end", "is_new",
+                            "is_churned", "is_reactivated", "mrr_start", "mrr_end", "mrr_new",
+                            "mrr_expansion", "mrr_contraction", "mrr_churned",
+                            "mrr_reactivation", "revenue", "order_count", "ticket_count",
+                            "cancel_reason", *CUSTOMER],
+    "fct_account_seat_months": ["month_start", "paid_seats", "active_users", "has_active_user",
+                                "is_customer_active_at_end", *CUSTOMER],
 }
 
 

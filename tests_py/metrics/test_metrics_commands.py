@@ -55,11 +55,13 @@ def test_list_json_and_filters(project, cxux):
                         "--format", "json")
     assert code == 0
     rows = json.loads(out)
-    assert [r["name"] for r in rows] == ["task_success_rate", "time_on_task_geomean"]
-    assert set(rows[0]) == {"name", "label", "domain", "level", "audience", "status", "type",
+    assert [r["name"] for r in rows] == ["task_abandonment_rate", "task_error_rate",
+                                         "task_success_rate", "time_on_task_geomean"]
+    rows = {r["name"]: r for r in rows}
+    assert set(rows["task_success_rate"]) == {"name", "label", "domain", "level", "audience", "status", "type",
                             "model", "unit", "direction", "target", "owner", "tags",
                             "source_file"}
-    assert rows[0]["target"] == [{"from": None, "value": 0.78}]
+    assert rows["task_success_rate"]["target"] == [{"from": None, "value": 0.78}]
 
 
 def test_list_table(project, cxux):

@@ -45,8 +45,8 @@ def test_diff_in_reviewer_words(repo, cxux):
     (repo / "metrics" / "cx" / "reviews.yml").unlink()
     (repo / "metrics" / "cx" / "new.yml").write_text("""\
 metrics:
-  - name: contact_rate
-    label: Contact rate
+  - name: tickets_per_customer
+    label: Tickets per customer
     description: Tickets per active customer.
     domain: cx
     level: relationship
@@ -62,8 +62,8 @@ metrics:
     assert code == 0
     assert out.splitlines() == [
         "metric definitions compared with HEAD:",
-        "added: contact_rate",
-        "removed: review_rating_avg",
+        "added: tickets_per_customer",
+        "removed: positive_review_share, review_rating_avg",
         "deprecated: csat",
         ("nps: filter changed from `survey_type = 'nps'` to "
         "`survey_type = 'nps' and touchpoint = 'relationship'`; "

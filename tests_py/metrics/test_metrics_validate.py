@@ -57,7 +57,7 @@ def test_repository_definitions_are_valid_against_the_interfaces(project):
     names = {d["name"] for d in validation.definitions}
     required = {"nps", "csat", "task_success_rate", "time_on_task_geomean",
                 "first_reply_time_median", "first_reply_time_p90", "lcp_p75",
-                "page_load_apdex", "dau", "mau_28d", "stickiness", "average_order_value",
+                "apdex", "dau", "mau_28d", "stickiness", "average_order_value",
                 "review_rating_avg", "nps_change"}
     assert required <= names
     types = {d["type"] for d in validation.definitions}
@@ -146,3 +146,40 @@ def test_spec_examples_are_real_corpus_messages():
         assert match, line
         corpus = (Path(__file__).parent / "broken" / match.group(1)).read_text()
         assert f"# expect: {match.group(2)}" in corpus, line
+
+
+ANCHORED = """\
+metrics:
+  - &ticket_base
+    name: tickets_opened
+    label: Tickets opened
+    description: Tickets opened in the period.
+    domain: cx
+    level: interaction
+    audience: customer
+    owner: support
+    type: count
+    model: fct_tickets
+    time: created_at
+    unit: tickets
+    direction: lower_is_better
+  - <<: *ticket_base
+    name: urgent_tickets_opened
+    label: Urgent tickets opened
+    filter: "priority = 'urgent'"
+    treshold: 1
+"""
+
+
+def test_yaml_merge_keys_are_followed_and_explicit_keys_win(interface_models):
+    raws, problems = load_text(ANCHORED, "metrics/cx/tickets.yml")
+    more, normalized = validate_definitions(raws, interface_models)
+    assert problems == []
+    assert [str(p) for p in more] == [
+        ("metrics/cx/tickets.yml:19:5: urgent_tickets_opened: unknown key 'treshold' (did you "
+        "mean 'thresholds'?)")]
+    raws[1].values.pop("treshold")
+    _, normalized = validate_definitions(raws, interface_models)
+    urgent = {d["name"]: d for d in normalized}["urgent_tickets_opened"]
+    assert (urgent["model"], urgent["label"], urgent["filter"]) == (
+        "fct_tickets", "Urgent tickets opened", "priority = 'urgent'")

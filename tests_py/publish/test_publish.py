@@ -160,6 +160,8 @@ def test_reader_keeps_reading_while_a_new_build_publishes(project, tmp_path):
     assert reader.returncode == 0, err[-2000:]
     words = out.split()
     assert words[0] == "ok" and int(words[1]) > 3  # the reader kept going
+    # new connections saw the first build and a later one, each whole
+    assert "1" in out.split("[", 1)[1] and out.rstrip().endswith("4]"), out
     assert max(durations) < 5
     with duckdb.connect(str(target), read_only=True) as con:
         assert con.execute("select min(build_version), max(build_version) "

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from cxux_cli.project import Project
+from cxux_cli.quality.checks import value_range_family
 from cxux_cli.quality.runner import run_quality
 
 AS_OF = dt.datetime(2024, 9, 5)  # latest complete month: 2024-08
@@ -20,7 +21,7 @@ DEFINITIONS = """
 metrics:
   - {name: nps_relationship, type: nps, status: certified, grains: [month]}
   - {name: csat_rate, type: top_box, status: certified, grains: [month]}
-  - {name: sus_score, type: sus, status: certified, grains: [month]}
+  - {name: sus_score, type: average, measure: sus_score, status: certified, grains: [month]}
   - {name: ces_score, type: average, status: certified, grains: [month]}
   - {name: draft_metric, type: average, status: draft, grains: [month]}
 """
@@ -116,7 +117,7 @@ def test_each_broken_mart_fails_the_right_check(project):
     assert not result.passed
     expected = {
         ("marts.metric_values.ranges", "nps value in [-100, 100]"): 1,
-        ("marts.metric_values.ranges", "proportion/top_box/apdex/share value in [0, 1]"): 1,
+        ("marts.metric_values.ranges", "proportion/top_box/apdex value in [0, 1]"): 1,
         ("marts.metric_values.ranges", "sus value in [0, 100]"): 1,
         ("marts.metric_values.ranges", "ci_lower <= value <= ci_upper"): 1,
         ("marts.metric_values", "every certified metric"): 1,
@@ -135,3 +136,17 @@ def test_each_broken_mart_fails_the_right_check(project):
     assert missing.sample_ids and "metric_name=ces_score" in missing.sample_ids[0]
     broken = _find(result, "marts.metric_values.ranges", "nps value")
     assert broken.sample_ids == ["nps_relationship|month|2024-03-01|region|europe"]
+
+
+@pytest.mark.parametrize("definition, family", [
+    ({"type": "nps", "unit": "score"}, "nps"),
+    ({"type": "top_box", "unit": "share"}, "proportion"),
+    ({"type": "apdex", "unit": "index"}, "proportion"),
+    ({"type": "average", "measure": "umux_lite_score", "unit": "score"}, "sus"),
+    ({"type": "average", "measure": "rating", "unit": "rating"}, "rating"),
+    # a ratio in unit share may exceed 1 (net revenue retention): no fixed range
+    ({"type": "ratio", "unit": "share"}, None),
+    ({"type": "period_over_period", "unit": "score"}, None),
+])
+def test_value_range_family(definition, family):
+    assert value_range_family(definition) == family

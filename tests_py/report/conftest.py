@@ -17,6 +17,7 @@ METRIC_VALUES_COLUMNS = """
 """
 
 # (metric, month, value, sample_size, min_sample, target, status, unit, dimension)
+# fmt: off
 METRIC_ROWS = [
     ("nps", "2026-01-01", 28.0, 240, 100, 40.0, "warning", "score", None),
     ("nps", "2026-02-01", 30.0, 250, 100, 40.0, "warning", "score", None),
@@ -33,6 +34,7 @@ METRIC_ROWS = [
 ]
 
 LINK_COLUMNS = [
+    "exposure_level",
     "ux_signal", "ux_signal_label", "ux_band", "ux_band_order", "account_months", "accounts",
     "at_risk_accounts", "churned_accounts", "churn_rate", "churn_rate_ci_lower",
     "churn_rate_ci_upper", "ux_issues_churned_accounts", "churn_z_vs_good", "nps_responses",
@@ -42,14 +44,15 @@ LINK_COLUMNS = [
     "is_churn_significantly_higher_than_good",
 ]
 LINK_ROWS = [
-    ("task_success_rate", "Task success rate", "poor", 1, 200, 150, 200, 40, 0.20, 0.15, 0.26,
+    ("account", "task_success_rate", "Task success rate", "poor", 1, 200, 150, 200, 40, 0.20, 0.15, 0.26,
      25, 4.1, 80, 20, 40, -25.0, -40.0, -10.0, 50, 30, 0.6, 90, 60, 0.45, 0.30, 30, True, True),
-    ("task_success_rate", "Task success rate", "fair", 2, 20, 18, 20, 2, 0.10, 0.03, 0.30,
+    ("account", "task_success_rate", "Task success rate", "fair", 2, 20, 18, 20, 2, 0.10, 0.03, 0.30,
      0, 0.9, 10, 4, 3, 10.0, -40.0, 60.0, 8, 6, 0.75, 5, 1, 0.25, 0.05, 30, False, False),
-    ("task_success_rate", "Task success rate", "good", 3, 600, 400, 600, 30, 0.05, 0.035, 0.07,
+    ("account", "task_success_rate", "Task success rate", "good", 3, 600, 400, 600, 30, 0.05, 0.035, 0.07,
      1, None, 300, 150, 60, 30.0, 22.0, 38.0, 200, 170, 0.85, 120, 20, 0.2, 0.033, 30, True,
      False),
 ]
+# fmt: on
 
 
 @pytest.fixture()
@@ -68,14 +71,29 @@ def report_warehouse(tmp_path: Path) -> Path:
         con.execute(
             "insert into marts.metric_values values "
             "(?, 'month', ?, ?, ?, ?, ?, null, null, ?, null, null, null, 0.95, ?, ?, ?, ?, ?, ?)",
-            [name, start, end, dim_name, dim_value, value, n, min_n, n >= min_n, target, status,
-             direction, unit],
+            [
+                name,
+                start,
+                end,
+                dim_name,
+                dim_value,
+                value,
+                n,
+                min_n,
+                n >= min_n,
+                target,
+                status,
+                direction,
+                unit,
+            ],
         )
     placeholders = ", ".join("?" for _ in LINK_COLUMNS)
     con.execute(
         "create table marts.mart_experience_link as select * from (values "
         + ", ".join(f"({placeholders})" for _ in LINK_ROWS)
-        + ") as t(" + ", ".join(LINK_COLUMNS) + ")",
+        + ") as t("
+        + ", ".join(LINK_COLUMNS)
+        + ")",
         [value for row in LINK_ROWS for value in row],
     )
     con.close()

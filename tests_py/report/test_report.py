@@ -20,7 +20,9 @@ GENERATED_AT = dt.datetime(2026, 4, 15, 9, 30)
 
 def card(html: str, metric: str) -> str:
     """The HTML of one headline card."""
-    match = re.search(rf'<div class="card [a-z_]+" data-metric="{metric}".*?</svg>', html, re.S)
+    match = re.search(
+        rf'<div class="card [a-z_]+" data-metric="{metric}".*?</svg>', html, re.DOTALL
+    )
     assert match, f"no card for {metric}"
     return match.group(0)
 
@@ -57,29 +59,40 @@ def test_headline_values_targets_and_statuses(html):
 
     # CX and UX metrics are grouped under their domain's heading
     cx_at, ux_at = html.index("Customer experience (CX)"), html.index("User experience (UX)")
-    assert cx_at < html.index('data-metric="nps"') < ux_at < html.index('data-metric="task_success_rate"')
+    assert (
+        cx_at
+        < html.index('data-metric="nps"')
+        < ux_at
+        < html.index('data-metric="task_success_rate"')
+    )
 
 
 def test_thin_samples_are_flagged(html):
     csat = card(html, "csat")
     assert 'data-status="insufficient_sample"' in csat
     assert '<span class="badge insufficient_sample">thin sample</span>' in csat
-    section = html[html.index('<section id="thin-samples">'):]
-    rows = re.findall(r'<tr class="thin-sample"><td class="text">(.*?)</td><td>(.*?)</td><td>(.*?)</td>', section)
+    section = html[html.index('<section id="thin-samples">') :]
+    rows = re.findall(
+        r'<tr class="thin-sample"><td class="text">(.*?)</td><td>(.*?)</td><td>(.*?)</td>', section
+    )
     assert ("Customer satisfaction (CSAT) (2026-03, total)", "12", "30") in rows
     assert ("Task success rate (2026-03, region = middle_east_africa)", "5", "30") in rows
-    assert ("UX to CX link: Task success rate band fair", "20", "30") in rows
+    assert ("UX to CX link: Task success rate (account) band fair", "20", "30") in rows
     assert len(rows) == 3
 
 
 def test_link_table_shows_bands_with_intervals_and_significance(html):
-    table = re.search(r'<table class="link-table" data-signal="task_success_rate">.*?</table>', html, re.S).group(0)
-    poor = re.search(r'<tr class="band-poor">.*?</tr>', table, re.S).group(0)
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", poor, re.S)
+    table = re.search(
+        r'<table class="link-table" data-signal="task_success_rate" data-level="account">.*?</table>',
+        html,
+        re.DOTALL,
+    ).group(0)
+    poor = re.search(r'<tr class="band-poor">.*?</tr>', table, re.DOTALL).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", poor, re.DOTALL)
     assert cells[1:5] == ["200", "200", cells[3], "15.0% to 26.0%"]
     assert cells[3].startswith("20.0%") and 'class="sig"' in cells[3]
     assert cells[5:8] == ["-25.0", "-40.0 to -10.0", "80"]
-    fair = re.search(r'<tr class="band-fair thin">.*?</tr>', table, re.S).group(0)
+    fair = re.search(r'<tr class="band-fair thin">.*?</tr>', table, re.DOTALL).group(0)
     assert "thin sample" in fair and 'class="sig"' not in fair
     assert "<rect" in html  # the churn-by-band bar chart
 
@@ -89,7 +102,7 @@ def test_report_is_self_contained(html):
     assert "<link" not in html
     # the only URL is the SVG namespace, which is not fetched
     assert set(re.findall(r"https?://[^\"' )]+", html)) == {"http://www.w3.org/2000/svg"}
-    assert "Generated at <span id=\"generated-at\">2026-04-15 09:30 UTC</span>" in html
+    assert 'Generated at <span id="generated-at">2026-04-15 09:30 UTC</span>' in html
     assert '<span id="data-start">2026-01-01</span>' in html
     assert '<span id="data-end">2026-05-01</span>' in html
     assert "Not in the warehouse: mart_experience_signals, mart_experience_hotspots." in html
@@ -97,8 +110,11 @@ def test_report_is_self_contained(html):
 
 def test_since_cuts_the_trends(report_warehouse, catalog_project):
     html = build_report_html(
-        report_warehouse, since=dt.date(2026, 2, 1), as_of=AS_OF,
-        project_root=catalog_project, generated_at=GENERATED_AT,
+        report_warehouse,
+        since=dt.date(2026, 2, 1),
+        as_of=AS_OF,
+        project_root=catalog_project,
+        generated_at=GENERATED_AT,
     )
     tsr = card(html, "task_success_rate")
     assert ">2026-02</text>" in tsr and ">2026-01</text>" not in tsr
@@ -133,8 +149,17 @@ def test_cli_writes_the_file(report_warehouse, catalog_project, tmp_path, monkey
     monkeypatch.setenv("CXUX_DUCKDB_PATH", str(report_warehouse))
     output = tmp_path / "out" / "report.html"
     output.parent.mkdir()
-    code = main(["--project-dir", str(catalog_project), "report", "--output", str(output),
-                 "--as-of", "2026-04-15"])
+    code = main(
+        [
+            "--project-dir",
+            str(catalog_project),
+            "report",
+            "--output",
+            str(output),
+            "--as-of",
+            "2026-04-15",
+        ]
+    )
     assert code == 0
     assert "Headline month: <strong>March 2026</strong>" in output.read_text()
 
@@ -143,6 +168,8 @@ def test_cli_missing_warehouse_exits_2(catalog_project, tmp_path, monkeypatch, c
     from cxux_cli.cli import main
 
     monkeypatch.setenv("CXUX_DUCKDB_PATH", str(tmp_path / "absent.duckdb"))
-    code = main(["--project-dir", str(catalog_project), "report", "--output", str(tmp_path / "r.html")])
+    code = main(
+        ["--project-dir", str(catalog_project), "report", "--output", str(tmp_path / "r.html")]
+    )
     assert code == 2
     assert "no warehouse file" in capsys.readouterr().err

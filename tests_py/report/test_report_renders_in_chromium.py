@@ -24,10 +24,19 @@ pytestmark = pytest.mark.skipif(
 def chromium(tmp_path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", *args,
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
         ],
+        check=False,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -61,7 +70,9 @@ def test_rendered_dom_has_the_headline_and_link_sections(report_file, tmp_path):
 
 def test_screenshot_is_a_real_image(report_file, tmp_path):
     png = tmp_path / "report.png"
-    result = chromium(tmp_path, f"--screenshot={png}", "--window-size=1280,2000", report_file.as_uri())
+    result = chromium(
+        tmp_path, f"--screenshot={png}", "--window-size=1280,2000", report_file.as_uri()
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -41,7 +41,9 @@ create table raw.products (product_id varchar, product_name varchar, category va
     is_subscription boolean, list_price decimal(18, 2), currency varchar, launched_at timestamp);
 insert into raw.products values
     ('P-1', 'Laptop', 'hardware', false, 999.00, 'EUR', '2023-01-01'),
-    ('P-2', 'Pro plan', 'software', true, -1.00, 'EUR', '2023-01-01');
+    ('P-2', 'Pro plan', 'software', true, -1.00, 'EUR', '2023-01-01'),
+    ('P-3', 'Alpha', 'hardware', false, 10.00, 'EUR', '2023-01-01'),
+    ('P-3', 'Beta', 'hardware', false, 10.00, 'EUR', '2023-01-01');
 
 create table raw.orders (order_id varchar, account_id varchar, placed_by_user_id varchar,
     ordered_at timestamp, channel varchar, status varchar, currency varchar,
@@ -150,6 +152,13 @@ EXPECTED_REASONS: dict[tuple[str, str], list[str]] = {
     ("users", "U-4"): ["users.account_id: 'A-999' has no accepted accounts row"],
     ("users", "U-5"): ["users.role is missing (required)"],
     ("products", "P-2"): ["products.list_price: -1.00 is below the minimum 0"],
+    # same key, different values, no version column: the first by JSON text ('Alpha') is kept
+    ("products", "P-3"): [
+        (
+            "products.product_id: 'P-3' has a kept copy with different values"
+            " (no version_column to tell the latest)"
+        )
+    ],
     ("orders", "O-2"): [
         "orders.status: 'teleported' is not one of placed, paid, shipped, delivered, cancelled, returned"
     ],
@@ -198,7 +207,7 @@ EXPECTED_REASONS: dict[tuple[str, str], list[str]] = {
 
 # Raw row counts per table (every copy of a duplicate counts).
 RAW_ROWS = {
-    "accounts": 9, "users": 5, "products": 2, "orders": 6, "order_items": 4,
+    "accounts": 9, "users": 5, "products": 4, "orders": 6, "order_items": 4,
     "subscription_events": 4, "support_tickets": 3, "ticket_events": 3, "survey_responses": 7,
     "survey_item_answers": 9, "reviews": 4, "page_views": 5, "events": 4,
 }

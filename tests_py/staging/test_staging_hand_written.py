@@ -12,8 +12,8 @@ import json
 import duckdb
 import pytest
 
-from .staging_build import build_staging, staging_env
 from .raw_fixture import AS_OF, EXPECTED_REASONS, RAW_ROWS, create_raw_tables
+from .staging_build import build_staging, staging_env
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +77,10 @@ def test_latest_version_wins(warehouse):
     assert connection.execute(
         "select cast(received_at as varchar) from staging.stg_raw__page_views where page_view_id = 'PV-2'"
     ).fetchall() == [("2024-05-03 09:00:00",)]
+    # no version column and two different copies: the one first as JSON text is kept
+    assert connection.execute(
+        "select product_name from staging.stg_raw__products where product_id = 'P-3'"
+    ).fetchall() == [("Alpha",)]
 
 
 def test_pii_is_hashed_dropped_or_scrubbed(warehouse):

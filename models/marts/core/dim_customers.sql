@@ -88,7 +88,6 @@ joined as (
     select
         accounts.account_id,
         accounts.account_type,
-        accounts.account_name,
         accounts.segment,
         accounts.country_code,
         accounts.region,
@@ -130,7 +129,6 @@ final as (
     select
         account_id,
         account_type,
-        account_name,
         segment,
         country_code,
         region,

@@ -1,14 +1,23 @@
 {#- How CX outcomes differ between customers whose users had good and poor UX.
-    One row per UX signal and band (poor, fair, good). The unit is an account-month:
-    the band is the account's UX in month m; outcomes are NPS, CSAT and tickets in
-    month m and churn within months m and m + 1 of the customers active at the start
-    of m (is_churned_within_two_months). Each band's churn is compared with the good
-    band's of the same signal by a pooled two-proportion z-test. -#}
+    One row per exposure level, UX signal and band (poor, fair, good). The unit is an
+    account-month; its band comes from
+      - exposure_level 'account': the UX of the account's own users that month;
+      - exposure_level 'region': the UX of all users of customers in the account's
+        region that month (an incident reaches every customer of the region, including
+        those whose users did not happen to try the broken task).
+    Outcomes: NPS, CSAT and tickets in the month and churn within the month or the next
+    of the customers active at its start (is_churned_within_two_months). Each band's
+    churn is compared with the good band's of the same level and signal by a pooled
+    two-proportion z-test. -#}
 
+{%- set levels = ['account', 'region'] -%}
 {%- set signals = [
-    {'name': 'task_success_rate', 'label': 'Task success rate', 'evidence': 'task_attempts', 'min': var('cxux_link_min_task_attempts', 3)},
-    {'name': 'cwv_pass_rate', 'label': 'Core Web Vitals pass rate', 'evidence': 'cwv_measured_page_loads', 'min': var('cxux_link_min_page_loads', 3)},
-    {'name': 'sus_mean', 'label': 'SUS score', 'evidence': 'sus_responses', 'min': 1},
+    {'name': 'task_success_rate', 'label': 'Task success rate', 'evidence': 'task_attempts',
+     'min': {'account': var('cxux_link_min_task_attempts', 3), 'region': var('cxux_link_min_region_task_attempts', 30)}},
+    {'name': 'cwv_pass_rate', 'label': 'Core Web Vitals pass rate', 'evidence': 'cwv_measured_page_loads',
+     'min': {'account': var('cxux_link_min_page_loads', 3), 'region': var('cxux_link_min_region_page_loads', 30)}},
+    {'name': 'sus_mean', 'label': 'SUS score', 'evidence': 'sus_responses',
+     'min': {'account': 1, 'region': var('cxux_link_min_region_sus_responses', 10)}},
 ] -%}
 {%- set bands = [('poor', 1), ('fair', 2), ('good', 3)] -%}
 {%- set min_sample = var('cxux_link_min_sample', 30) -%}
@@ -21,29 +30,72 @@ account_health as (
 
 ),
 
+-- the UX of each region and month, over the users of all its customers
+region_month_totals as (
+
+    select
+        region,
+        month_start,
+        sum(task_attempts) as task_attempts,
+        sum(task_successes) as task_successes,
+        sum(cwv_measured_page_loads) as cwv_measured_page_loads,
+        sum(cwv_passing_page_loads) as cwv_passing_page_loads,
+        sum(sus_responses) as sus_responses,
+        sum(sus_mean * sus_responses) as sus_score_total
+    from account_health
+    group by 1, 2
+
+),
+
+region_months as (
+
+    select
+        region,
+        month_start,
+        task_attempts,
+        cwv_measured_page_loads,
+        sus_responses,
+        {{ experience_ratio('task_successes', 'task_attempts') }} as task_success_rate,
+        {{ experience_ratio('cwv_passing_page_loads', 'cwv_measured_page_loads') }} as cwv_pass_rate,
+        {{ experience_ratio('sus_score_total', 'sus_responses') }} as sus_mean
+    from region_month_totals
+
+),
+
 banded as (
 
+    {% for level in levels %}
+    {% set source = 'account_health' if level == 'account' else 'region_months' %}
     {% for signal in signals %}
     select
+        '{{ level }}' as exposure_level,
         '{{ signal.name }}' as ux_signal,
-        '{{ signal.label }}' as ux_signal_label,
-        {{ experience_band(signal.name, signal.name) }} as ux_band,
-        account_id,
-        nps_responses,
-        nps_promoters,
-        nps_detractors,
-        csat_responses,
-        csat_top_box_responses,
-        ticket_count,
-        bug_ticket_count,
-        case when is_churned_within_two_months is not null then 1 else 0 end as is_at_risk,
-        case when is_churned_within_two_months then 1 else 0 end as is_churned,
+        {{ experience_band(signal.name, source ~ '.' ~ signal.name) }} as ux_band,
+        account_health.account_id,
+        account_health.nps_responses,
+        account_health.nps_promoters,
+        account_health.nps_detractors,
+        account_health.csat_responses,
+        account_health.csat_top_box_responses,
+        account_health.ticket_count,
+        account_health.bug_ticket_count,
+        case when account_health.is_churned_within_two_months is not null then 1 else 0 end as is_at_risk,
+        case when account_health.is_churned_within_two_months then 1 else 0 end as is_churned,
         case
-            when is_churned_within_two_months and two_month_cancel_reason = 'ux_issues' then 1 else 0
+            when account_health.is_churned_within_two_months
+                and account_health.two_month_cancel_reason = 'ux_issues' then 1
+            else 0
         end as is_ux_issues_churned
     from account_health
-    where {{ signal.name }} is not null
-        and {{ signal.evidence }} >= {{ signal.min }}
+    {% if level == 'region' %}
+    inner join region_months
+        on account_health.region = region_months.region
+        and account_health.month_start = region_months.month_start
+    {% endif %}
+    where {{ source }}.{{ signal.name }} is not null
+        and {{ source }}.{{ signal.evidence }} >= {{ signal.min[level] }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -51,14 +103,18 @@ banded as (
 
 band_spine as (
 
+    {% for level in levels %}
     {% for signal in signals %}
     {% for band, band_order in bands %}
     select
+        '{{ level }}' as exposure_level,
         '{{ signal.name }}' as ux_signal,
         '{{ signal.label }}' as ux_signal_label,
         '{{ band }}' as ux_band,
         {{ band_order }} as ux_band_order
     {%- if not loop.last %} union all {% endif %}
+    {% endfor %}
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -68,6 +124,7 @@ band_spine as (
 band_totals as (
 
     select
+        exposure_level,
         ux_signal,
         ux_band,
         count(*) as account_months,
@@ -83,13 +140,14 @@ band_totals as (
         sum(ticket_count) as tickets,
         sum(bug_ticket_count) as bug_tickets
     from banded
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
 filled as (
 
     select
+        band_spine.exposure_level,
         band_spine.ux_signal,
         band_spine.ux_signal_label,
         band_spine.ux_band,
@@ -108,7 +166,8 @@ filled as (
         coalesce(band_totals.bug_tickets, 0) as bug_tickets
     from band_spine
     left join band_totals
-        on band_spine.ux_signal = band_totals.ux_signal
+        on band_spine.exposure_level = band_totals.exposure_level
+        and band_spine.ux_signal = band_totals.ux_signal
         and band_spine.ux_band = band_totals.ux_band
 
 ),
@@ -121,7 +180,8 @@ with_good_band as (
         good.churned_accounts as good_churned_accounts
     from filled
     left join filled as good
-        on filled.ux_signal = good.ux_signal
+        on filled.exposure_level = good.exposure_level
+        and filled.ux_signal = good.ux_signal
         and good.ux_band = 'good'
 
 ),
@@ -129,6 +189,7 @@ with_good_band as (
 final as (
 
     select
+        exposure_level,
         ux_signal,
         ux_signal_label,
         ux_band,
