@@ -70,7 +70,10 @@ def test_list_table(project, cxux):
     assert lines[0].split() == ["name", "domain", "level", "audience", "type", "status", "unit",
                                 "target", "label"]
     assert [line.split()[0] for line in lines[2:]] == [
-        "nps_change", "page_load_apdex", "revenue", "ticket_count"]
+        "churn_reasons", "cross_sell_rate", "customer_churn_rate_annualised", "fcp_p75",
+        "feature_adoption_rate", "feature_new_adopters", "first_resolution_time_median",
+        "full_resolution_time_p90", "nps_change", "repeat_purchase_rate", "revenue",
+        "ticket_count", "ttfb_p75", "umux_lite_sus_equivalent"]
 
 
 def test_show_definition_lineage_and_latest_values(warehouse, project, cxux):

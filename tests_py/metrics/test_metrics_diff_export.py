@@ -116,7 +116,8 @@ def test_export_metricflow(project):
         "percentile": 0.9, "use_discrete_percentile": True}
     document = yaml.safe_load(to_yaml(result))
     assert {m["name"] for m in document["semantic_models"]} == {
-        "fct_orders", "fct_page_views", "fct_reviews", "fct_survey_responses", "fct_tickets",
+        "fct_account_seat_months", "fct_customer_months", "fct_feature_usage", "fct_orders",
+        "fct_page_views", "fct_reviews", "fct_survey_responses", "fct_tickets",
         "fct_task_attempts", "fct_user_days"}
 
 
