@@ -7,6 +7,8 @@ peak (tracemalloc) next to the size the table would take as a pandas frame
 (estimated by DuckDB from the column widths, not by loading it).
 
     python bench/quality_memory.py [--rows 5000000]
+    # or the whole raw suite on an existing warehouse (e.g. `cxux generate --scale 10`):
+    python bench/quality_memory.py --warehouse /tmp/big/cxux.duckdb
 
 Not a unit test: run by hand; prints numbers, asserts nothing about speed.
 """
@@ -60,10 +62,49 @@ def checks() -> list[Check]:
     ]
 
 
+def bench_warehouse(path: Path) -> None:
+    """The full raw suite (run_quality) on an existing warehouse."""
+    import datetime as dt
+    import os
+
+    from cxux_cli.project import Project
+    from cxux_cli.quality.runner import run_quality
+
+    os.environ["CXUX_DUCKDB_PATH"] = str(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        table, rows = con.execute(
+            "select table_name, estimated_size from duckdb_tables() where schema_name = 'raw' "
+            "order by estimated_size desc limit 1").fetchone()
+        # pandas object strings ~60 bytes + 8 per pointer; numbers 8 bytes
+        width = con.execute(
+            "select sum(case when data_type = 'VARCHAR' then 68 else 8 end) from "
+            "duckdb_columns() where schema_name = 'raw' and table_name = ?", [table]).fetchone()[0]
+        max_ts = con.execute(f"select max(received_at) from raw.{table}").fetchone()[0]
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = run_quality(Project.resolve(str(Path(__file__).resolve().parents[1])),
+                         suites=("raw",), as_of=max_ts + dt.timedelta(hours=1),
+                         data_docs_dir=path.parent / "bench_docs", update_state=False)
+    seconds = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"checks: {len(result.outcomes)}, passed: {result.passed}")
+    print(f"largest raw table: {table} ({rows:,} rows)")
+    print(f"raw suite wall time: {seconds:.1f} s")
+    print(f"python heap peak (tracemalloc): {peak / 2**20:.1f} MiB")
+    print(f"process max RSS (includes DuckDB's own buffers): {rss:.0f} MiB")
+    print(f"{table} as a pandas frame (estimate): {rows * width / 2**20:.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--warehouse", type=Path, default=None)
     args = parser.parse_args()
+    if args.warehouse:
+        bench_warehouse(args.warehouse)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         build(db, args.rows)

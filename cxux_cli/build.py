@@ -24,6 +24,7 @@ class BuildOptions:
     full_refresh: bool = False
     quality: bool = True
     publish: bool = True
+    as_of: str | None = None  # "now" for timestamp checks and complete periods
     vars_: dict = field(default_factory=dict)
 
 
@@ -40,13 +41,18 @@ def build(project: Project, options: BuildOptions) -> dict:
     log.info("dbt %s", " ".join(args))
     from cxux_cli.dbt_runner import run_dbt
 
-    run_dbt(project, args, vars_=options.vars_ or None)
+    vars_ = dict(options.vars_)
+    if options.as_of:
+        vars_["cxux_as_of"] = options.as_of
+    run_dbt(project, args, vars_=vars_ or None)
 
     summary: dict = {"dbt": "passed"}
     if options.quality:
         from cxux_cli.quality import run_quality
+        from cxux_cli.quality.report import format_table
 
-        result = run_quality(project)
+        result = run_quality(project, as_of=_as_of_datetime(options.as_of))
+        click.echo(format_table(result, only_failures=True), err=True)
         summary["quality"] = "passed" if result.passed else "failed"
         if not result.passed:
             raise ChecksFailed(
@@ -59,6 +65,14 @@ def build(project: Project, options: BuildOptions) -> dict:
         summary["published"] = str(published.path)
     summary.update(warehouse_summary(project))
     return summary
+
+
+def _as_of_datetime(as_of: str | None):
+    if as_of is None:
+        return None
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(as_of)
 
 
 def warehouse_summary(project: Project) -> dict:
@@ -114,8 +128,12 @@ def print_summary(summary: dict) -> None:
               help="Run the Great Expectations checkpoint after dbt build.")
 @click.option("--publish/--no-publish", default=True, show_default=True,
               help="Replace the published marts BI tools read (only when every check passed).")
+@click.option("--as-of", metavar="DATE",
+              help="The 'now' of this build (YYYY-MM-DD[THH:MM:SS], UTC): timestamps after it are "
+                   "rejected and quality judges complete periods before it. Default: now. "
+                   "Pin it to rebuild past data reproducibly.")
 @click.pass_context
-def build_command(ctx, select, full_refresh, quality, publish):
+def build_command(ctx, select, full_refresh, quality, publish, as_of):
     """Build the warehouse: dbt build (models and tests), quality checks, publish.
 
     \b
@@ -126,5 +144,13 @@ def build_command(ctx, select, full_refresh, quality, publish):
     from cxux_cli.cli import get_project
 
     project = get_project(ctx)
-    summary = build(project, BuildOptions(select, full_refresh, quality, publish and not select))
+    if as_of:
+        try:
+            _as_of_datetime(as_of)
+        except ValueError:
+            raise click.BadParameter(
+                f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of"
+            ) from None
+    options = BuildOptions(select, full_refresh, quality, publish and not select, as_of)
+    summary = build(project, options)
     print_summary(summary)

@@ -40,7 +40,7 @@ class Project:
     target: str
 
     @classmethod
-    def resolve(cls, project_dir: str | None = None, target: str | None = None) -> "Project":
+    def resolve(cls, project_dir: str | None = None, target: str | None = None) -> Project:
         root = find_project_dir(project_dir)
         return cls(root=root, target=target or os.environ.get("CXUX_TARGET", "duckdb"))
 

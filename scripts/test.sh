@@ -7,4 +7,4 @@ bash scripts/bootstrap.sh
 . .venv/bin/activate
 ruff check .
 cxux metrics compile --check
-pytest -q "$@"
+python -m pytest -q "$@"

@@ -28,6 +28,7 @@ class Warehouse:
     duckdb_path: Path
     published_path: Path
     build_output: str
+    as_of: str = DEMO_AS_OF
 
     def cxux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return run_cxux(*args, env=self.env, check=check)
@@ -72,7 +73,7 @@ def demo_warehouse(tmp_path_factory) -> Warehouse:
     workdir = tmp_path_factory.mktemp("demo")
     env = isolated_env(workdir)
     run_cxux("generate", "--scale", DEMO_SCALE, "--seed", DEMO_SEED, "--as-of", DEMO_AS_OF, env=env)
-    built = run_cxux("build", env=env)
+    built = run_cxux("build", "--as-of", DEMO_AS_OF, env=env)
     return Warehouse(
         root=workdir,
         env=env,

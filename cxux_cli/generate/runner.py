@@ -51,7 +51,8 @@ def generate_raw(duckdb_path: Path, project_root: Path, *, schema: str = "raw", 
     duckdb_path = Path(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    con = duckdb.connect(str(duckdb_path))
+    # Bounded memory at any scale: DuckDB spills beyond memory_limit (same env vars as dbt).
+    con = duckdb.connect(str(duckdb_path), config=_duckdb_config(duckdb_path))
     try:
         con.execute("begin transaction")
         ctx = Context(con, schema, tables, seed, scale, Timeline(as_of))
@@ -88,6 +89,19 @@ def generate_raw(duckdb_path: Path, project_root: Path, *, schema: str = "raw", 
     log.info("generated %d rows (%d planted bad rows) in %.1fs", sum(counts.values()), bad,
              time.monotonic() - started)
     return counts
+
+
+def _duckdb_config(duckdb_path: Path) -> dict:
+    import os
+
+    config = {
+        "memory_limit": os.environ.get("CXUX_DUCKDB_MEMORY_LIMIT", "8GB"),
+        "temp_directory": os.environ.get("CXUX_DUCKDB_TEMP_DIR", f"{duckdb_path}.tmp"),
+        "preserve_insertion_order": False,
+    }
+    if os.environ.get("CXUX_DUCKDB_THREADS"):
+        config["threads"] = int(os.environ["CXUX_DUCKDB_THREADS"])
+    return config
 
 
 def _create_meta(con) -> None:

@@ -8,6 +8,7 @@ linearly; ids continue across chunks.
 from __future__ import annotations
 
 import logging
+import time
 
 import numpy as np
 
@@ -69,11 +70,13 @@ def make_usage(ctx, users: dict, traits: dict) -> dict:
     months = [m for m in tl.month_starts if m < tl.end]
     bounds = [(max(a, tl.start), min(b, tl.end)) for a, b in zip(months, tl.month_starts[1:])]
     bounds = [(a, b) for a, b in bounds if a < b]
+    started = time.monotonic()
     for chunk, (ms, me) in enumerate(bounds, start=1):
         pv, ev = _chunk(ctx, users, traits, chunk, ms, me, counters)
         totals["page_views"] += pv
         totals["events"] += ev
-        log.info("usage chunk %d/%d: %d page views, %d events", chunk, len(bounds), pv, ev)
+        log.info("usage chunk %d/%d: %d page views, %d events (%d events so far, %.0fs)",
+                 chunk, len(bounds), pv, ev, totals["events"], time.monotonic() - started)
     return totals
 
 

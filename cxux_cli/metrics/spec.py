@@ -263,7 +263,7 @@ def _field_schema(name: str, field: Field) -> dict:
 def json_schema() -> dict:
     """The JSON Schema of a definition file, for editors (yaml-language-server)."""
     per_type = []
-    for kind, (required, optional) in TYPE_PARAMS.items():
+    for kind, (required, _optional) in TYPE_PARAMS.items():
         needs = list(required)
         if kind not in METRIC_BASED and kind != "ratio":
             needs += ["model", "time"]

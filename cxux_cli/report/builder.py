@@ -26,6 +26,7 @@ STATUS_LABELS = {
     "no_target": "no target",
 }
 BAND_COLOURS = {"poor": "#c53030", "fair": "#b7791f", "good": "#1a7f37"}
+SIGNAL_ORDER = {"task_success_rate": 0, "cwv_pass_rate": 1, "sus_mean": 2}
 EXPOSURE_TEXT = {
     "region": "the UX of all users in the customer's region that month",
     "account": "the UX of the customer's own users that month",
@@ -62,20 +63,21 @@ class ReportData:
 
 
 def format_value(value, unit: str | None = None, fmt: str | None = None) -> str:
-    """A metric value as a lead reads it: shares as percentages, others rounded."""
+    """A metric value as a lead reads it: shares as percentages, counts whole,
+    large numbers with thousands separators, small ones with 3 significant digits."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     unit = (unit or "").lower()
     fmt = (fmt or "").lower()
-    if fmt == "percent" or unit in {"share", "percent", "ratio_share", "proportion"}:
+    if fmt == "percent" or unit in {"share", "percent", "proportion"}:
         return f"{value * 100:.1f}%"
-    if unit in {"nps", "score"} or fmt == "integer":
-        return f"{value:.1f}" if abs(value) < 1000 else f"{value:,.0f}"
-    if abs(value) >= 1000:
+    if abs(value) >= 1000 or float(value).is_integer():
         return f"{value:,.0f}"
     if abs(value) >= 10:
         return f"{value:.1f}"
-    return f"{value:.3g}" if value != int(value) else f"{int(value)}"
+    if abs(value) >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
 
 
 def _unit_suffix(unit: str | None) -> str:
@@ -289,6 +291,7 @@ def _collect_link(con, tables: set[str], data: ReportData) -> None:
         rows.sort(
             key=lambda r: (
                 level_order.get(r.get("exposure_level", "account"), 9),
+                SIGNAL_ORDER.get(r["ux_signal"], 9),
                 r["ux_signal"],
                 r["ux_band_order"],
             )
@@ -313,7 +316,7 @@ def _collect_link(con, tables: set[str], data: ReportData) -> None:
                 if row["churn_rate_ci_lower"] is not None
                 else ""
             )
-            band["nps_text"] = format_value(row["nps"], "nps")
+            band["nps_text"] = f"{row['nps']:.1f}" if row["nps"] is not None else "n/a"
             band["nps_ci_text"] = (
                 f"{row['nps_ci_lower']:.1f} to {row['nps_ci_upper']:.1f}"
                 if row["nps_ci_lower"] is not None

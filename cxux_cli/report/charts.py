@@ -44,7 +44,7 @@ def line_chart(points, *, target=None, status=None, value_format=str, width=280,
     low, high = min(scale_values), max(scale_values)
     if high == low:
         low, high = low - 1, high + 1
-    pad_left, pad_right, pad_top, pad_bottom = 4, 4, 14, 16
+    pad_left, pad_right, pad_top, pad_bottom = 4, 8, 14, 16
     plot_w = width - pad_left - pad_right
     plot_h = height - pad_top - pad_bottom
     count = len(points)

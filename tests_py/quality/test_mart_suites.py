@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from cxux_cli.project import Project
-from cxux_cli.quality.checks import value_range_family
+from cxux_cli.quality.checks import completeness_grain, value_range_family
 from cxux_cli.quality.runner import run_quality
 
 AS_OF = dt.datetime(2024, 9, 5)  # latest complete month: 2024-08
@@ -150,3 +150,10 @@ def test_each_broken_mart_fails_the_right_check(project):
 ])
 def test_value_range_family(definition, family):
     assert value_range_family(definition) == family
+
+
+def test_completeness_grain():
+    assert completeness_grain({"grains": ["day", "week", "month"]}) == "month"
+    assert completeness_grain({"grains": ["day"]}) == "day"
+    assert completeness_grain({"grains": ["week", "day"]}) == "week"
+    assert completeness_grain({}) == "month"

@@ -119,6 +119,38 @@ stage_interactions as (
 
 ),
 
+-- a subscription start is a purchase too: the purchase stage starts at the customer's
+-- first purchase (first completed order or first subscription event, dim_customers)
+stage_activity as (
+
+    select
+        customers.account_id,
+        stages.stage,
+        coalesce(stage_interactions.interactions, 0) as interactions,
+        case
+            when stages.stage = 'purchase'
+                and customers.first_purchase_at is not null
+                and (
+                    stage_interactions.first_interaction_at is null
+                    or customers.first_purchase_at < stage_interactions.first_interaction_at
+                )
+                then customers.first_purchase_at
+            else stage_interactions.first_interaction_at
+        end as first_interaction_at,
+        case
+            when stages.stage = 'purchase' and stage_interactions.last_interaction_at is null
+                then customers.first_purchase_at
+            else stage_interactions.last_interaction_at
+        end as last_interaction_at,
+        stage_interactions.task_success_rate
+    from customers
+    cross join stages
+    left join stage_interactions
+        on customers.account_id = stage_interactions.account_id
+        and stages.stage = stage_interactions.stage
+
+),
+
 joined as (
 
     select
@@ -126,21 +158,21 @@ joined as (
         stages.stage,
         stages.stage_order,
         stages.touchpoint,
-        coalesce(stage_interactions.interactions, 0) as interactions,
+        stage_activity.interactions,
         coalesce(survey_touchpoints.survey_responses, 0) as survey_responses,
         case
-            when stage_interactions.first_interaction_at is null then survey_touchpoints.first_response_at
-            when survey_touchpoints.first_response_at is null then stage_interactions.first_interaction_at
-            when survey_touchpoints.first_response_at < stage_interactions.first_interaction_at
+            when stage_activity.first_interaction_at is null then survey_touchpoints.first_response_at
+            when survey_touchpoints.first_response_at is null then stage_activity.first_interaction_at
+            when survey_touchpoints.first_response_at < stage_activity.first_interaction_at
                 then survey_touchpoints.first_response_at
-            else stage_interactions.first_interaction_at
+            else stage_activity.first_interaction_at
         end as first_touch_at,
         case
-            when stage_interactions.last_interaction_at is null then survey_touchpoints.last_response_at
-            when survey_touchpoints.last_response_at is null then stage_interactions.last_interaction_at
-            when survey_touchpoints.last_response_at > stage_interactions.last_interaction_at
+            when stage_activity.last_interaction_at is null then survey_touchpoints.last_response_at
+            when survey_touchpoints.last_response_at is null then stage_activity.last_interaction_at
+            when survey_touchpoints.last_response_at > stage_activity.last_interaction_at
                 then survey_touchpoints.last_response_at
-            else stage_interactions.last_interaction_at
+            else stage_activity.last_interaction_at
         end as last_touch_at,
         coalesce(survey_touchpoints.csat_responses, 0) as csat_responses,
         survey_touchpoints.csat_top_box_share,
@@ -154,15 +186,15 @@ joined as (
         survey_touchpoints.umux_lite_mean,
         coalesce(survey_touchpoints.in_app_rating_responses, 0) as in_app_rating_responses,
         survey_touchpoints.in_app_rating_mean,
-        stage_interactions.task_success_rate
+        stage_activity.task_success_rate
     from customers
     cross join stages
     left join survey_touchpoints
         on customers.account_id = survey_touchpoints.account_id
         and stages.touchpoint = survey_touchpoints.touchpoint
-    left join stage_interactions
-        on customers.account_id = stage_interactions.account_id
-        and stages.stage = stage_interactions.stage
+    left join stage_activity
+        on customers.account_id = stage_activity.account_id
+        and stages.stage = stage_activity.stage
 
 ),
 
@@ -200,6 +232,17 @@ final as (
             when 'in_app_rating_mean' then in_app_rating_mean
             when 'task_success_rate' then task_success_rate
         end as headline_score,
+        -- the bar per instrument (assumptions, see _experience__models.yml): top-box shares
+        -- >= 0.80 (the catalog's CSAT and CES targets), SUS and UMUX-Lite >= 68 (the SUS
+        -- average), in-app rating >= 4, task success >= the link mart's good band
+        case headline_metric
+            when 'csat_top_box_share' then csat_top_box_share >= 0.8
+            when 'ces_top_box_share' then ces_top_box_share >= 0.8
+            when 'sus_mean' then sus_mean >= 68
+            when 'umux_lite_mean' then umux_lite_mean >= 68
+            when 'in_app_rating_mean' then in_app_rating_mean >= 4
+            when 'task_success_rate' then task_success_rate >= {{ experience_band_thresholds()['task_success_rate']['good'] }}
+        end as is_headline_good,
         interactions,
         survey_responses,
         csat_responses,
@@ -215,7 +258,7 @@ final as (
         in_app_rating_responses,
         in_app_rating_mean,
         task_success_rate,
-        (interactions > 0 or survey_responses > 0) as has_touchpoint,
+        first_touch_at is not null as has_touchpoint,
         cast(first_touch_at as date) as first_touch_date,
         cast(last_touch_at as date) as last_touch_date,
         first_touch_at,

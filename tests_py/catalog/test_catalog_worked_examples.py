@@ -1,0 +1,271 @@
+"""Every catalog metric against values worked out by hand on a tiny raw data set,
+tests_py/fixtures/catalog_small (exports_minimal plus a few rows; see
+tests_py/fixtures/README.md), loaded with `cxux load` and built once. Each
+expectation is the total slice of metric_values for one grain and period, with
+the arithmetic in the comment. Customers: a1 individual (orders only), a2 household
+(subscription 2024-02-10, cancelled 2024-04-10 for `price`), a3 business
+(subscription from 2024-02-01, 5 then 8 seats).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cxux_cli.metrics.catalog import load_definitions
+
+REPO = Path(__file__).resolve().parents[2]
+
+# (metric, grain, period_start, expected value); None = a row whose value is null.
+EXPECTED = [
+    # ---- surveys (fct_survey_responses) --------------------------------------------
+    # NPS January: r12 = 6 (detractor) -> 100 * (0 - 1) / 1 = -100
+    ("nps", "month", "2024-01-01", -100.0),
+    # NPS February: r1 = 9, r11 = 10 (promoters), r2 = 3 (detractor) -> 100 * (2 - 1) / 3
+    ("nps", "month", "2024-02-01", 100 / 3),
+    # NPS Q1: 2 promoters, 2 detractors, n = 4 -> 0
+    ("nps", "quarter", "2024-01-01", 0.0),
+    ("nps", "year", "2024-01-01", 0.0),
+    # NPS change February: 33.33 - (-100) = 133.33 points; January has no previous month
+    ("nps_change", "month", "2024-02-01", 100 / 3 + 100),
+    ("nps_change", "month", "2024-01-01", None),
+    # CSAT January: r3 = 5, r5 = 4, r9 = 2 -> 2 of 3 answers are 4-5
+    ("csat", "month", "2024-01-01", 2 / 3),
+    ("csat", "quarter", "2024-01-01", 2 / 3),
+    # CES February: r4 = 6, r10 = 3 on 1-7 -> 1 of 2 answered 5-7; mean (6 + 3) / 2 = 4.5
+    ("ces", "month", "2024-02-01", 0.5),
+    ("ces_mean", "month", "2024-02-01", 4.5),
+    ("ces_mean", "quarter", "2024-01-01", 4.5),
+    # SUS r6 (February): items 4,2,4,1,5,2,4,2,5,1 -> (17 + 17) * 2.5 = 85
+    ("sus_score", "month", "2024-02-01", 85.0),
+    # UMUX-Lite r7 (March): items 6, 5 -> (6 + 5 - 2) * 100 / 12 = 75
+    ("umux_lite_score", "month", "2024-03-01", 75.0),
+    # ... on the SUS scale: 0.65 * 75 + 22.9 = 71.65
+    ("umux_lite_sus_equivalent", "month", "2024-03-01", 71.65),
+    # in-app rating r8 (March, free user u6): 4
+    ("in_app_rating_avg", "month", "2024-03-01", 4.0),
+    # ---- customer months (fct_customer_months) -------------------------------------
+    # Active at start: Feb {a1 (order 01-06)}; Mar {a1, a2 (MRR 12), a3 (MRR 60)};
+    # Apr {a1, a2, a3}. In April a1 lapses (last completed order 01-06, > 90 days by
+    # May 1) and a2 cancels -> 2 of 3 churn; none before.
+    ("customer_churn_rate", "month", "2024-02-01", 0.0),
+    ("customer_churn_rate", "month", "2024-03-01", 0.0),
+    ("customer_churn_rate", "month", "2024-04-01", 2 / 3),
+    ("customer_retention_rate", "month", "2024-04-01", 1 / 3),
+    # annualised: 1 - (1 - 2/3)^12 = 1 - (1/3)^12
+    ("customer_churn_rate_annualised", "month", "2024-04-01", 1 - (1 / 3) ** 12),
+    ("customer_churn_rate_annualised", "month", "2024-03-01", 0.0),
+    # churned customers: a1 (no cancel: 'unknown') and a2 (price) in April
+    ("churn_reasons", "month", "2024-04-01", 2.0),
+    ("churn_reasons", "quarter", "2024-04-01", 2.0),
+    ("churn_reasons", "year", "2024-01-01", 2.0),
+    # MRR March: start a3 60 + a2 12 = 72; a3 expands by 36 on 03-01.
+    # GRR = (72 - 0 - 0) / 72 = 1; NRR = (72 + 36) / 72 = 1.5
+    ("gross_revenue_retention", "month", "2024-03-01", 1.0),
+    ("net_revenue_retention", "month", "2024-03-01", 1.5),
+    # April: start a3 96 + a2 12 = 108; a2 churns 12 -> (108 - 12) / 108 for both
+    ("gross_revenue_retention", "month", "2024-04-01", 96 / 108),
+    ("net_revenue_retention", "month", "2024-04-01", 96 / 108),
+    # CLV 12m by acquisition cohort. January cohort a1 (o1 1078.90; o4 returned, not
+    # counted) and a2 (o2 149.80): 1228.70 / 2 = 614.35. February cohort a3 (o3 2947.00
+    # + o5 999.00): 3946.00. Q1 and 2024: 5174.70 / 3 = 1724.90
+    ("clv_12m", "month", "2024-01-01", 614.35),
+    ("clv_12m", "month", "2024-02-01", 3946.00),
+    ("clv_12m", "quarter", "2024-01-01", 1724.90),
+    ("clv_12m", "year", "2024-01-01", 1724.90),
+    # Repeat purchase: January a1 and a2 one completed order each -> 0 of 2;
+    # February a3 o3 (02-03) and o5 (02-20) -> 1 of 1
+    ("repeat_purchase_rate", "month", "2024-01-01", 0.0),
+    ("repeat_purchase_rate", "month", "2024-02-01", 1.0),
+    # Contact rate = tickets / customers active at start or end of the month.
+    # Jan: t1 / {a1} (a2's subscription starts in February) = 1; Feb: t2 / {a1, a2, a3};
+    # Mar: t3 + t4 / {a1, a2, a3}; Apr: 0 / 3; Q1: 4 tickets / 3 customers
+    ("contact_rate", "month", "2024-01-01", 1.0),
+    ("contact_rate", "month", "2024-02-01", 1 / 3),
+    ("contact_rate", "month", "2024-03-01", 2 / 3),
+    ("contact_rate", "month", "2024-04-01", 0.0),
+    ("contact_rate", "quarter", "2024-01-01", 4 / 3),
+    # ---- orders (fct_orders) -------------------------------------------------------
+    # completed orders: o1 1078.90 + o2 149.80 (January), o3 2947.00 + o5 999.00
+    # (February); o4 is returned. AOV Jan 1228.70 / 2; Feb 3946.00 / 2; Q1 5174.70 / 4
+    ("average_order_value", "month", "2024-01-01", 614.35),
+    ("average_order_value", "month", "2024-02-01", 1973.00),
+    ("average_order_value", "quarter", "2024-01-01", 1293.675),
+    # o1 on Saturday 2024-01-06 is in the week starting Monday 2024-01-01
+    ("average_order_value", "week", "2024-01-01", 1078.90),
+    ("revenue", "day", "2024-01-06", 1078.90),
+    ("revenue", "month", "2024-02-01", 3946.00),
+    ("revenue", "quarter", "2024-01-01", 5174.70),
+    ("revenue", "year", "2024-01-01", 5174.70),
+    # cross-sell: o1 has hardware + accessories (a1); a2 only accessories -> Jan 1 of 2;
+    # a3 only hardware -> Feb 0 of 1; Q1 1 of 3 buying customers
+    ("cross_sell_rate", "month", "2024-01-01", 0.5),
+    ("cross_sell_rate", "month", "2024-02-01", 0.0),
+    ("cross_sell_rate", "quarter", "2024-01-01", 1 / 3),
+    # ---- support (fct_tickets) -----------------------------------------------------
+    # t1 (Jan): reply 90, solved 240, one public agent comment. t2 (Feb): reply 60 (the
+    # first agent comment is private), first solve 1140, reopened, last solve 4200, one
+    # public agent comment. t3 (Mar): no reply, open. t4 (Mar): reply 30, solved 120,
+    # two public agent comments.
+    ("first_reply_time_median", "month", "2024-01-01", 90.0),
+    ("first_reply_time_median", "day", "2024-02-05", 60.0),
+    ("first_reply_time_median", "week", "2024-03-04", 30.0),
+    # Q1 replies 90, 60, 30 (t3 left out, not zero) -> median 60
+    ("first_reply_time_median", "quarter", "2024-01-01", 60.0),
+    # nearest rank of 0.9 over 3 values: rank ceil(2.7) = 3 -> 90
+    ("first_reply_time_p90", "quarter", "2024-01-01", 90.0),
+    ("first_reply_time_p90", "month", "2024-03-01", 30.0),
+    ("first_reply_time_p90", "week", "2024-02-05", 60.0),
+    # first solves 240, 1140, 120 -> median 240
+    ("first_resolution_time_median", "quarter", "2024-01-01", 240.0),
+    # full resolution: t2 (Feb) 4200; Q1 240, 4200, 120 -> median 240, p90 rank 3 -> 4200
+    ("full_resolution_time_median", "month", "2024-02-01", 4200.0),
+    ("full_resolution_time_median", "quarter", "2024-01-01", 240.0),
+    ("full_resolution_time_median", "week", "2024-01-08", 240.0),
+    ("full_resolution_time_p90", "quarter", "2024-01-01", 4200.0),
+    ("full_resolution_time_p90", "month", "2024-03-01", 120.0),
+    # solved at least once: t1, t2, t4; reopened: t2 -> 1 of 3
+    ("reopen_rate", "quarter", "2024-01-01", 1 / 3),
+    ("reopen_rate", "month", "2024-02-01", 1.0),
+    ("reopen_rate", "week", "2024-03-04", 0.0),
+    # solved: t1, t2 (closed), t4; exactly one public agent comment: t1, t2 -> 2 of 3
+    ("one_touch_resolution_rate", "quarter", "2024-01-01", 2 / 3),
+    ("one_touch_resolution_rate", "month", "2024-03-01", 0.0),
+    ("one_touch_resolution_rate", "week", "2024-01-08", 1.0),
+    ("ticket_count", "month", "2024-03-01", 2.0),
+    ("ticket_count", "day", "2024-01-08", 1.0),
+    ("ticket_count", "week", "2024-03-04", 1.0),
+    # ---- reviews (fct_reviews) -----------------------------------------------------
+    # rv1 5 (Jan), rv3 4 and rv2 2 (Feb): Feb mean 3, Q1 mean 11 / 3; 4-5 stars Feb 1 of 2,
+    # Q1 2 of 3
+    ("review_rating_avg", "month", "2024-02-01", 3.0),
+    ("review_rating_avg", "quarter", "2024-01-01", 11 / 3),
+    ("positive_review_share", "month", "2024-02-01", 0.5),
+    ("positive_review_share", "quarter", "2024-01-01", 2 / 3),
+    # ---- tasks (fct_task_attempts), all on 2024-02-03 by u5 ---------------------------
+    # ta1 success (180 s, error E42 inside), ta2 failure (error E17 inside), ta3 abandoned,
+    # ta4 incomplete (no end event), ta5 success (120 s)
+    # success: 2 of 5 attempts
+    ("task_success_rate", "month", "2024-02-01", 0.4),
+    ("task_success_rate", "week", "2024-01-29", 0.4),
+    ("task_success_rate", "quarter", "2024-01-01", 0.4),
+    # abandoned: 1 of 5 (the incomplete attempt is not abandoned)
+    ("task_abandonment_rate", "month", "2024-02-01", 0.2),
+    # at least one error: ta1, ta2 -> 2 of 5
+    ("task_error_rate", "month", "2024-02-01", 0.4),
+    # successful attempts only: sqrt(180 * 120) = sqrt(21600)
+    ("time_on_task_geomean", "month", "2024-02-01", 21600 ** 0.5),
+    # ---- engagement (fct_user_days, fct_feature_usage) -----------------------------
+    # active days: u5 02-03; u6 03-01 (signed up that day; pv1 stitched to u6); u1 03-05
+    ("dau", "day", "2024-03-05", 1.0),
+    # 28 days ending 03-01 = (02-02, 03-01]: u5 and u6; ending 03-05: u6 and u1
+    ("mau_28d", "day", "2024-03-01", 2.0),
+    ("mau_28d", "day", "2024-03-05", 2.0),
+    # ending 03-02 = (02-03, 03-02]: u5's 02-03 falls out -> u6 only
+    ("mau_28d", "day", "2024-03-02", 1.0),
+    ("stickiness", "day", "2024-03-05", 0.5),
+    # new users / active users: March u6 of {u6, u1}; Q1 u6 of {u5, u6, u1}; 03-01 1 of 1
+    ("adoption_rate", "month", "2024-03-01", 0.5),
+    ("adoption_rate", "quarter", "2024-01-01", 1 / 3),
+    ("adoption_rate", "day", "2024-03-01", 1.0),
+    ("adoption_rate", "week", "2024-01-29", 0.0),
+    # used a feature: u1 (export, 03-05): March 1 of 2; Q1 1 of 3; February 0 of 1
+    ("feature_adoption_rate", "month", "2024-03-01", 0.5),
+    ("feature_adoption_rate", "quarter", "2024-01-01", 1 / 3),
+    ("feature_adoption_rate", "week", "2024-01-29", 0.0),
+    ("feature_new_adopters", "month", "2024-03-01", 1.0),
+    ("feature_new_adopters", "week", "2024-03-04", 1.0),
+    ("feature_new_adopters", "quarter", "2024-01-01", 1.0),
+    # ---- web vitals (fct_page_views), March: pv1, pv2, pv3 measured; pv4 (Feb) not --------
+    # continuous p75 of 3 values = value at position 1.5 (0-based): v2 + 0.5 (v3 - v2)
+    # LCP 1800, 2600, 4200 -> 2600 + 0.5 * 1600 = 3400
+    ("lcp_p75", "month", "2024-03-01", 3400.0),
+    # 03-01 only: 1800, 2600 -> 1800 + 0.75 * 800 = 2400
+    ("lcp_p75", "day", "2024-03-01", 2400.0),
+    ("lcp_p75", "week", "2024-02-26", 2400.0),
+    # INP 150, 250, 600 -> 250 + 0.5 * 350 = 425
+    ("inp_p75", "month", "2024-03-01", 425.0),
+    ("inp_p75", "day", "2024-03-05", 600.0),
+    ("inp_p75", "week", "2024-03-04", 600.0),
+    # CLS 0.05, 0.12, 0.3 -> 0.12 + 0.5 * 0.18 = 0.21
+    ("cls_p75", "month", "2024-03-01", 0.21),
+    ("cls_p75", "day", "2024-03-01", 0.1025),
+    ("cls_p75", "week", "2024-03-04", 0.3),
+    # FCP 900, 1500, 3200 -> 2350; TTFB 300, 700, 1900 -> 1300
+    ("fcp_p75", "month", "2024-03-01", 2350.0),
+    ("fcp_p75", "day", "2024-03-05", 3200.0),
+    ("fcp_p75", "week", "2024-02-26", 1350.0),
+    ("ttfb_p75", "month", "2024-03-01", 1300.0),
+    ("ttfb_p75", "day", "2024-03-01", 600.0),
+    ("ttfb_p75", "week", "2024-03-04", 1900.0),
+    # all three good: pv1 only -> 1 of 3
+    ("core_web_vitals_pass_rate", "month", "2024-03-01", 1 / 3),
+    ("core_web_vitals_pass_rate", "day", "2024-03-01", 0.5),
+    ("core_web_vitals_pass_rate", "week", "2024-03-04", 0.0),
+    # Apdex T = 2500 ms: pv1 1800 satisfied, pv2 2600 and pv3 4200 tolerating (<= 10000)
+    # -> (1 + 2 / 2) / 3
+    ("apdex", "month", "2024-03-01", 2 / 3),
+    ("apdex", "day", "2024-03-01", 0.75),
+    ("apdex", "week", "2024-03-04", 0.5),
+    # ---- across the bridge (fct_account_seat_months) -------------------------------
+    # paid seats at month end: Feb a3 5 + a2 1 = 6, active users u5 (a3) -> 1 / 6;
+    # Mar a3 8 + a2 1 = 9, no seat holder active (u1 is a1's, which has no seats) -> 0;
+    # Q1: 1 / 15
+    ("seat_utilisation", "month", "2024-02-01", 1 / 6),
+    ("seat_utilisation", "month", "2024-03-01", 0.0),
+    ("seat_utilisation", "quarter", "2024-01-01", 1 / 15),
+    # customers active at month end with an active user: Jan {a1}: none active -> 0;
+    # Feb {a1, a2, a3}: a3 -> 1/3; Mar: a1 (u1 03-05) -> 1/3; Apr {a3}: none -> 0
+    ("account_adoption_rate", "month", "2024-01-01", 0.0),
+    ("account_adoption_rate", "month", "2024-02-01", 1 / 3),
+    ("account_adoption_rate", "month", "2024-03-01", 1 / 3),
+    ("account_adoption_rate", "month", "2024-04-01", 0.0),
+]
+
+
+@pytest.fixture(scope="module")
+def values(catalog_small_warehouse):
+    rows = catalog_small_warehouse.query("""
+        select metric_name, grain, cast(period_start as varchar), value
+        from marts.metric_values
+        where dimension_name = 'total'
+    """)
+    return {(name, grain, start): value for name, grain, start, value in rows}
+
+
+def test_every_catalog_metric_has_a_worked_example():
+    names = {d["name"] for d in load_definitions(REPO).definitions}
+    assert names - {metric for metric, *_ in EXPECTED} == set()
+
+
+@pytest.mark.parametrize(("metric", "grain", "period_start", "expected"), EXPECTED,
+                         ids=[f"{m}-{g}-{p}" for m, g, p, _ in EXPECTED])
+def test_worked_example(values, metric, grain, period_start, expected):
+    key = (metric, grain, period_start)
+    assert key in values, f"no total row for {metric} at {grain} {period_start}"
+    if expected is None:
+        assert values[key] is None
+    else:
+        assert values[key] == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+def test_churn_reasons_slices(catalog_small_warehouse):
+    # April's two churned customers: a2 cancelled for price; a1 lapsed without a cancel
+    rows = catalog_small_warehouse.query("""
+        select dimension_value, value from marts.metric_values
+        where metric_name = 'churn_reasons' and grain = 'month'
+            and period_start = date '2024-04-01' and dimension_name = 'cancel_reason'
+        order by dimension_value
+    """)
+    assert rows == [("price", 1.0), ("unknown", 1.0)]
+
+
+def test_insufficient_samples_are_flagged(catalog_small_warehouse):
+    # NPS February has 3 answers, below min_sample 50: flagged, value still shown
+    rows = catalog_small_warehouse.query("""
+        select status, is_sample_sufficient, sample_size from marts.metric_values
+        where metric_name = 'nps' and grain = 'month' and period_start = date '2024-02-01'
+            and dimension_name = 'total'
+    """)
+    assert rows == [("insufficient_sample", False, 3)]
