@@ -114,7 +114,7 @@ def models_yml_text(definitions: list[dict]) -> str:
             f"      tags: {json.dumps(sorted(set(tags)))}",
             f"      meta: {json.dumps(meta, sort_keys=True, ensure_ascii=False)}",
             "    data_tests:",
-            "      - cxux_experience_unique_combination:",
+            "      - cxux_unique_combination_of_columns:",
             "          arguments:",
             f"            columns: {json.dumps(list(KEY_COLUMNS))}",
             "    columns:",

@@ -14,11 +14,21 @@
     attributes. region is the user's own (from their country), else the customer's;
     users with no account get relationship_type no_paying_customer. -#}
 {% macro cxux_user_customer_attributes(users_relation, customers_relation) -%}
-        {{ users_relation }}.account_id,
-        {{ customers_relation }}.account_type,
-        {{ customers_relation }}.segment,
-        coalesce({{ users_relation }}.region, {{ customers_relation }}.region) as region,
-        {{ customers_relation }}.acquisition_channel,
-        {{ customers_relation }}.acquisition_cohort,
-        coalesce({{ users_relation }}.relationship_type, 'no_paying_customer') as relationship_type
+    {%- for name, expression in cxux_user_customer_attribute_pairs(users_relation, customers_relation) %}
+        {{ expression }} as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The same attributes as (column name, expression) pairs: incremental facts compare
+    what they stored with the current dimensions (cxux_users_with_changed_attributes). -#}
+{% macro cxux_user_customer_attribute_pairs(users_relation, customers_relation) -%}
+    {{ return([
+        ('account_id', users_relation ~ '.account_id'),
+        ('account_type', customers_relation ~ '.account_type'),
+        ('segment', customers_relation ~ '.segment'),
+        ('region', 'coalesce(' ~ users_relation ~ '.region, ' ~ customers_relation ~ '.region)'),
+        ('acquisition_channel', customers_relation ~ '.acquisition_channel'),
+        ('acquisition_cohort', customers_relation ~ '.acquisition_cohort'),
+        ('relationship_type', 'coalesce(' ~ users_relation ~ ".relationship_type, 'no_paying_customer')"),
+    ]) }}
 {%- endmacro %}

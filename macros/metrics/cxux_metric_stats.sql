@@ -54,10 +54,11 @@
     {%- set z2 = z * z -%}
     {%- set p = '(' ~ cxux_double(successes) ~ ' / ' ~ cxux_double(n) ~ ')' -%}
     {%- set nn = cxux_double(n) -%}
-    case when {{ n }} > 0 then
+    {#- clamped: at p = 0 or 1, rounding can put a bound a hair outside [0, 1] -#}
+    case when {{ n }} > 0 then least(1.0, greatest(0.0,
         ({{ p }} + {{ z2 }} / (2 * {{ nn }}) {{ '-' if bound == 'lower' else '+' }} {{ z }} * sqrt({{ p }} * (1 - {{ p }}) / {{ nn }} + {{ z2 }} / (4 * {{ nn }} * {{ nn }})))
         / (1 + {{ z2 }} / {{ nn }})
-    end
+    )) end
 {%- endmacro %}
 
 {#- Adjusted-Wald (Agresti-Coull) interval: add z^2/2 successes and z^2 trials,

@@ -13,19 +13,19 @@ cases as (
 
     select 'nps' as check_name, {{ experience_nps(100, 80, 210) }} as actual, 9.52 as expected, 0.01 as tolerance
     union all
-    select 'nps_lower', {{ experience_nps_bound(100, 80, 210, 'lower') }}, -2.9, 0.05
+    select 'nps_lower', {{ cxux_nps_bound('rocks', 100, 80, 210, 0.95, 'lower') }}, -2.9, 0.05
     union all
-    select 'nps_upper', {{ experience_nps_bound(100, 80, 210, 'upper') }}, 22.0, 0.05
+    select 'nps_upper', {{ cxux_nps_bound('rocks', 100, 80, 210, 0.95, 'upper') }}, 22.0, 0.05
     union all
-    select 'nps_upper_clipped', {{ experience_nps_bound(10, 0, 10, 'upper') }}, 100, 0.0001
+    select 'nps_upper_clipped', {{ cxux_nps_bound('rocks', 10, 0, 10, 0.95, 'upper') }}, 100, 0.0001
     union all
-    select 'wilson_1_of_2_lower', {{ experience_wilson_bound(1, 2, 'lower') }}, 0.0945, 0.0001
+    select 'wilson_1_of_2_lower', {{ cxux_wilson_bound(1, 2, 0.95, 'lower') }}, 0.0945, 0.0001
     union all
-    select 'wilson_1_of_2_upper', {{ experience_wilson_bound(1, 2, 'upper') }}, 0.9055, 0.0001
+    select 'wilson_1_of_2_upper', {{ cxux_wilson_bound(1, 2, 0.95, 'upper') }}, 0.9055, 0.0001
     union all
-    select 'wilson_0_of_10_lower', {{ experience_wilson_bound(0, 10, 'lower') }}, 0, 0.0001
+    select 'wilson_0_of_10_lower', {{ cxux_wilson_bound(0, 10, 0.95, 'lower') }}, 0, 0.0001
     union all
-    select 'wilson_0_of_10_upper', {{ experience_wilson_bound(0, 10, 'upper') }}, 0.2775, 0.0001
+    select 'wilson_0_of_10_upper', {{ cxux_wilson_bound(0, 10, 0.95, 'upper') }}, 0.2775, 0.0001
     union all
     select 'z_30_100_vs_15_100', {{ experience_two_proportion_z(30, 100, 15, 100) }}, 2.540, 0.001
 

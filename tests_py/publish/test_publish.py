@@ -93,14 +93,17 @@ def test_failed_quality_never_publishes(project, monkeypatch):
     before = sha256(target)
     write_warehouse(project.duckdb_path, 2)
 
-    class Failed:
-        passed = False
+    from cxux_cli.quality.runner import CheckOutcome, QualityResult
+
+    failed = QualityResult([CheckOutcome(suite="raw.orders", expectation="status in accepted values",
+                                         severity="error", success=False, unexpected_count=99)])
+    assert not failed.passed
 
     import cxux_cli.dbt_runner
     import cxux_cli.quality
 
     monkeypatch.setattr(cxux_cli.dbt_runner, "run_dbt", lambda *a, **k: None)
-    monkeypatch.setattr(cxux_cli.quality, "run_quality", lambda *a, **k: Failed())
+    monkeypatch.setattr(cxux_cli.quality, "run_quality", lambda *a, **k: failed)
     compiler = pytest.importorskip("cxux_cli.metrics.compiler")
     monkeypatch.setattr(compiler, "compile_project", lambda *a, **k: None, raising=False)
     from cxux_cli.errors import ChecksFailed

@@ -1,7 +1,14 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized=cxux_incremental_materialization(),
+    unique_key='event_id',
+    incremental_strategy='delete+insert',
+) }}
 
 {#- Tracked events attributed to the stitched user: the tracked user_id when present,
-    otherwise the user the anonymous_id belongs to (int_identities_stitched). -#}
+    otherwise the user the anonymous_id belongs to (int_identities_stitched).
+    Incremental: rows received in the lookback window, and the anonymous rows of
+    anonymous_ids whose user may have changed (macros/incremental). -#}
+{%- set cutoff = cxux_incremental_cutoff('received_at') %}
 with stg_raw__events as (
 
     select * from {{ ref('stg_raw__events') }}
@@ -36,6 +43,11 @@ final as (
     from stg_raw__events
     left join int_identities_stitched
         on stg_raw__events.anonymous_id = int_identities_stitched.anonymous_id
+    {%- if cutoff %}
+    where stg_raw__events.received_at >= {{ cutoff }}
+        or (stg_raw__events.user_id is null
+            and stg_raw__events.anonymous_id in ({{ cxux_restitched_anonymous_ids(cutoff) }}))
+    {%- endif %}
 
 )
 

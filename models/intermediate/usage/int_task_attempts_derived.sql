@@ -1,14 +1,27 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized=cxux_incremental_materialization(),
+    unique_key='task_attempt_id',
+    incremental_strategy='delete+insert',
+) }}
 
 {#- One row per task attempt (task_attempt_id), from its task_* events.
     outcome: the first end event decides (task_completed -> success, task_failed ->
     failure, task_abandoned -> abandoned); only task_started -> incomplete.
     duration_seconds: task_started to the end event (null if either is missing).
     error_count: error events in the attempt's session between its start and its end
-    (both inclusive); an incomplete attempt counts errors from its start on. -#}
+    (both inclusive); an incomplete attempt counts errors from its start on.
+    Incremental: attempts with a task or error event in the lookback window (or
+    re-stitched) are recomputed from all their events (macros/incremental). -#}
+{%- set cutoff = cxux_incremental_cutoff('last_received_at') %}
 with int_events_stitched as (
 
     select * from {{ ref('int_events_stitched') }}
+
+),
+
+int_identities_stitched as (
+
+    select * from {{ ref('int_identities_stitched') }}
 
 ),
 
@@ -24,6 +37,9 @@ task_events as (
     from int_events_stitched
     where event_name in ('task_started', 'task_completed', 'task_failed', 'task_abandoned')
         and task_attempt_id is not null
+        {%- if cutoff %}
+        and task_attempt_id in ({{ cxux_task_attempts_to_refresh(cutoff) }})
+        {%- endif %}
 
 ),
 

@@ -1,13 +1,25 @@
 {#- One row per page or screen load, attributed to the stitched user, with web-vital
     ratings (web.dev thresholds; boundary values are good; null when not measured).
     passes_core_web_vitals: LCP, INP and CLS all good; null if any is unmeasured.
-    Keyed by page_view_id with occurred_at and received_at so it can become
-    incremental on received_at. -#}
+    Incremental on received_at (lookback window, re-stitched anonymous rows, users whose
+    attributes changed: macros/incremental). -#}
+{{ config(
+    materialized=cxux_incremental_materialization(),
+    unique_key='page_view_id',
+    incremental_strategy='delete+insert',
+) }}
 {%- set thresholds = cxux_web_vital_thresholds() %}
+{%- set cutoff = cxux_incremental_cutoff('received_at') %}
 
 with int_page_views_stitched as (
 
     select * from {{ ref('int_page_views_stitched') }}
+
+),
+
+int_identities_stitched as (
+
+    select * from {{ ref('int_identities_stitched') }}
 
 ),
 
@@ -32,6 +44,10 @@ rated as (
             as {{ vital }}_rating{{ ',' if not loop.last }}
         {%- endfor %}
     from int_page_views_stitched
+    {%- if cutoff %}
+    where {{ cxux_changed_usage_rows_condition('int_page_views_stitched', cutoff) }}
+        or user_id in ({{ cxux_users_with_changed_attributes(cxux_user_customer_attribute_pairs('dim_users', 'dim_customers')) }})
+    {%- endif %}
 
 ),
 

@@ -1,9 +1,25 @@
 {#- One row per session, from its page views and events. The session belongs to the
     stitched user of its earliest row that has one; anonymous_id, platform and
-    device_type come from its earliest row that has them. -#}
+    device_type come from its earliest row that has them.
+    Incremental: sessions with a page view or event selected by the rules in
+    macros/incremental, or of a user whose attributes changed, are recomputed from all
+    their rows. -#}
+{{ config(
+    materialized=cxux_incremental_materialization(),
+    unique_key='session_id',
+    incremental_strategy='delete+insert',
+) }}
+{%- set cutoff = cxux_incremental_cutoff('last_received_at') %}
+
 with int_page_views_stitched as (
 
     select * from {{ ref('int_page_views_stitched') }}
+
+),
+
+int_identities_stitched as (
+
+    select * from {{ ref('int_identities_stitched') }}
 
 ),
 
@@ -25,6 +41,29 @@ dim_customers as (
 
 ),
 
+{%- if cutoff %}
+
+sessions_to_refresh as (
+
+    select session_id
+    from int_page_views_stitched
+    where {{ cxux_changed_usage_rows_condition('int_page_views_stitched', cutoff) }}
+
+    union
+
+    select session_id
+    from int_events_stitched
+    where {{ cxux_changed_usage_rows_condition('int_events_stitched', cutoff) }}
+
+    union
+
+    select session_id
+    from {{ this }}
+    where user_id in ({{ cxux_users_with_changed_attributes(cxux_user_customer_attribute_pairs('dim_users', 'dim_customers')) }})
+
+),
+{%- endif %}
+
 session_rows as (
 
     select
@@ -38,6 +77,9 @@ session_rows as (
         occurred_at,
         received_at
     from int_page_views_stitched
+    {%- if cutoff %}
+    where session_id in (select session_id from sessions_to_refresh)
+    {%- endif %}
 
     union all
 
@@ -52,6 +94,9 @@ session_rows as (
         occurred_at,
         received_at
     from int_events_stitched
+    {%- if cutoff %}
+    where session_id in (select session_id from sessions_to_refresh)
+    {%- endif %}
 
 ),
 

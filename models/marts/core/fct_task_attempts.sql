@@ -1,9 +1,29 @@
 {#- One row per task attempt (rules in int_task_attempts_derived) with the user's
     and customer's attributes. Keyed by task_attempt_id with started_at and
-    last_received_at so it can become incremental. -#}
+    last_received_at; incremental like int_task_attempts_derived, plus the attempts of
+    users whose attributes changed (macros/incremental). -#}
+{{ config(
+    materialized=cxux_incremental_materialization(),
+    unique_key='task_attempt_id',
+    incremental_strategy='delete+insert',
+) }}
+{%- set cutoff = cxux_incremental_cutoff('last_received_at') %}
+
 with int_task_attempts_derived as (
 
     select * from {{ ref('int_task_attempts_derived') }}
+
+),
+
+int_events_stitched as (
+
+    select * from {{ ref('int_events_stitched') }}
+
+),
+
+int_identities_stitched as (
+
+    select * from {{ ref('int_identities_stitched') }}
 
 ),
 
@@ -46,6 +66,12 @@ final as (
         on attempts.user_id = dim_users.user_id
     left join dim_customers
         on dim_users.account_id = dim_customers.account_id
+    {%- if cutoff %}
+    where attempts.task_attempt_id in ({{ cxux_task_attempts_to_refresh(cutoff) }})
+        or attempts.user_id in ({{ cxux_users_with_changed_attributes(
+            cxux_user_customer_attribute_pairs('dim_users', 'dim_customers')
+            + [('device_type', 'dim_users.primary_device_type')]) }})
+    {%- endif %}
 
 )
 

@@ -2,7 +2,17 @@
     stitched event or page view (a row is an active day, so DAU = distinct users).
     is_new_user: the user signed up that day (new users who did nothing on their
     sign-up day have no row; dim_users keeps every sign-up).
-    platform: the day's most used platform (ties broken alphabetically). -#}
+    platform: the day's most used platform (ties broken alphabetically).
+    Incremental: user-days with an event or page view selected by the rules in
+    macros/incremental, and every day of a user whose attributes changed, are
+    recomputed from all their rows. -#}
+{{ config(
+    materialized=cxux_incremental_materialization(),
+    unique_key=['user_id', 'activity_date'],
+    incremental_strategy='delete+insert',
+) }}
+{%- set cutoff = cxux_incremental_cutoff('last_received_at') %}
+
 with int_events_stitched as (
 
     select * from {{ ref('int_events_stitched') }}
@@ -12,6 +22,12 @@ with int_events_stitched as (
 int_page_views_stitched as (
 
     select * from {{ ref('int_page_views_stitched') }}
+
+),
+
+int_identities_stitched as (
+
+    select * from {{ ref('int_identities_stitched') }}
 
 ),
 
@@ -27,7 +43,7 @@ dim_customers as (
 
 ),
 
-activity as (
+activity_all as (
 
     select
         user_id,
@@ -54,6 +70,52 @@ activity as (
     where user_id is not null
 
 ),
+
+{%- if cutoff %}
+
+days_to_refresh as (
+
+    select user_id, {{ cxux_to_date('occurred_at') }} as activity_date
+    from int_events_stitched
+    where user_id is not null
+        and {{ cxux_changed_usage_rows_condition('int_events_stitched', cutoff) }}
+
+    union
+
+    select user_id, {{ cxux_to_date('occurred_at') }} as activity_date
+    from int_page_views_stitched
+    where user_id is not null
+        and {{ cxux_changed_usage_rows_condition('int_page_views_stitched', cutoff) }}
+
+    union
+
+    select user_id, activity_date
+    from {{ this }}
+    where user_id in ({{ cxux_users_with_changed_attributes(
+        cxux_user_customer_attribute_pairs('dim_users', 'dim_customers')
+        + [('device_type', 'dim_users.primary_device_type'),
+           ('is_new_user', 'stored.activity_date = dim_users.signup_date')],
+        extra_stored_columns=['activity_date']) }})
+
+),
+
+activity as (
+
+    select activity_all.*
+    from activity_all
+    inner join days_to_refresh
+        on activity_all.user_id = days_to_refresh.user_id
+        and activity_all.activity_date = days_to_refresh.activity_date
+
+),
+{%- else %}
+
+activity as (
+
+    select * from activity_all
+
+),
+{%- endif %}
 
 day_summary as (
 

@@ -65,7 +65,7 @@ page_view_months as (
         count(*) as page_loads,
         count(passes_core_web_vitals) as cwv_measured_page_loads,
         sum(case when passes_core_web_vitals then 1 else 0 end) as cwv_passing_page_loads,
-        {{ experience_percentile_cont('lcp_ms', 0.75) }} as lcp_p75_ms
+        {{ cxux_percentile('lcp_ms', 0.75, 'continuous') }} as lcp_p75_ms
     from page_views
     where account_id is not null
     group by 1, 2
@@ -246,7 +246,7 @@ final as (
         {{ experience_nps('nps_promoters', 'nps_detractors', 'nps_responses') }} as nps,
         csat_responses,
         csat_top_box_responses,
-        {{ experience_ratio('csat_top_box_responses', 'csat_responses') }} as csat,
+        {{ cxux_safe_divide('csat_top_box_responses', 'csat_responses') }} as csat,
         ticket_count,
         bug_ticket_count,
         revenue,
@@ -256,19 +256,19 @@ final as (
 
         task_attempts,
         task_successes,
-        {{ experience_ratio('task_successes', 'task_attempts') }} as task_success_rate,
+        {{ cxux_safe_divide('task_successes', 'task_attempts') }} as task_success_rate,
         timed_successes,
         time_on_task_geomean_seconds,
         page_loads,
         cwv_measured_page_loads,
         cwv_passing_page_loads,
-        {{ experience_ratio('cwv_passing_page_loads', 'cwv_measured_page_loads') }} as cwv_pass_rate,
+        {{ cxux_safe_divide('cwv_passing_page_loads', 'cwv_measured_page_loads') }} as cwv_pass_rate,
         lcp_p75_ms,
         sus_responses,
         sus_mean,
         active_users,
         paid_seats,
-        {{ experience_ratio('active_users', 'paid_seats') }} as seat_utilisation,
+        {{ cxux_safe_divide('active_users', 'paid_seats') }} as seat_utilisation,
 
         is_active_at_start,
         is_active_at_end,

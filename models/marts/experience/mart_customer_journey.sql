@@ -59,11 +59,11 @@ survey_touchpoints as (
         min(responded_at) as first_response_at,
         max(responded_at) as last_response_at,
         sum(case when survey_type = 'csat' then 1 else 0 end) as csat_responses,
-        {{ experience_ratio("sum(case when survey_type = 'csat' and is_top_box then 1 else 0 end)",
+        {{ cxux_safe_divide("sum(case when survey_type = 'csat' and is_top_box then 1 else 0 end)",
                             "sum(case when survey_type = 'csat' then 1 else 0 end)") }} as csat_top_box_share,
         avg(case when survey_type = 'csat' then score end) as csat_mean,
         sum(case when survey_type = 'ces' then 1 else 0 end) as ces_responses,
-        {{ experience_ratio("sum(case when survey_type = 'ces' and is_top_box then 1 else 0 end)",
+        {{ cxux_safe_divide("sum(case when survey_type = 'ces' and is_top_box then 1 else 0 end)",
                             "sum(case when survey_type = 'ces' then 1 else 0 end)") }} as ces_top_box_share,
         avg(case when survey_type = 'ces' then score end) as ces_mean,
         sum(case when survey_type = 'sus' then 1 else 0 end) as sus_responses,
@@ -99,7 +99,7 @@ stage_interactions as (
         count(*) as interactions,
         min(started_at) as first_interaction_at,
         max(started_at) as last_interaction_at,
-        {{ experience_ratio('sum(case when is_success then 1 else 0 end)', 'count(*)') }} as task_success_rate
+        {{ cxux_safe_divide('sum(case when is_success then 1 else 0 end)', 'count(*)') }} as task_success_rate
     from task_attempts
     where account_id is not null
     group by 1

@@ -64,25 +64,25 @@ final as (
         account_months,
         task_attempts,
         task_successes,
-        {{ experience_ratio('task_successes', 'task_attempts') }} as task_success_rate,
-        {{ experience_wilson_bound('task_successes', 'task_attempts', 'lower') }} as task_success_rate_ci_lower,
-        {{ experience_wilson_bound('task_successes', 'task_attempts', 'upper') }} as task_success_rate_ci_upper,
+        {{ cxux_safe_divide('task_successes', 'task_attempts') }} as task_success_rate,
+        {{ cxux_wilson_bound('task_successes', 'task_attempts', 0.95, 'lower') }} as task_success_rate_ci_lower,
+        {{ cxux_wilson_bound('task_successes', 'task_attempts', 0.95, 'upper') }} as task_success_rate_ci_upper,
         task_success_z_vs_rest,
         cwv_measured_page_loads,
         cwv_passing_page_loads,
-        {{ experience_ratio('cwv_passing_page_loads', 'cwv_measured_page_loads') }} as cwv_pass_rate,
+        {{ cxux_safe_divide('cwv_passing_page_loads', 'cwv_measured_page_loads') }} as cwv_pass_rate,
         bug_tickets,
-        {{ experience_ratio('bug_tickets', 'account_months') }} as bug_tickets_per_account,
+        {{ cxux_safe_divide('bug_tickets', 'account_months') }} as bug_tickets_per_account,
         active_at_start,
         churned,
-        {{ experience_ratio('churned', 'active_at_start') }} as churn_rate,
+        {{ cxux_safe_divide('churned', 'active_at_start') }} as churn_rate,
         ux_issues_churned,
         task_attempts >= {{ min_attempts }} as is_sample_sufficient,
         case
             when task_attempts >= {{ min_attempts }} then
                 rank() over (
                     partition by case when task_attempts >= {{ min_attempts }} then 1 else 0 end
-                    order by {{ experience_ratio('task_successes', 'task_attempts') }}
+                    order by {{ cxux_safe_divide('task_successes', 'task_attempts') }}
                 )
         end as task_success_worst_rank
     from compared

@@ -55,9 +55,9 @@ region_months as (
         task_attempts,
         cwv_measured_page_loads,
         sus_responses,
-        {{ experience_ratio('task_successes', 'task_attempts') }} as task_success_rate,
-        {{ experience_ratio('cwv_passing_page_loads', 'cwv_measured_page_loads') }} as cwv_pass_rate,
-        {{ experience_ratio('sus_score_total', 'sus_responses') }} as sus_mean
+        {{ cxux_safe_divide('task_successes', 'task_attempts') }} as task_success_rate,
+        {{ cxux_safe_divide('cwv_passing_page_loads', 'cwv_measured_page_loads') }} as cwv_pass_rate,
+        {{ cxux_safe_divide('sus_score_total', 'sus_responses') }} as sus_mean
     from region_month_totals
 
 ),
@@ -199,9 +199,9 @@ final as (
 
         at_risk_accounts,
         churned_accounts,
-        {{ experience_ratio('churned_accounts', 'at_risk_accounts') }} as churn_rate,
-        {{ experience_wilson_bound('churned_accounts', 'at_risk_accounts', 'lower') }} as churn_rate_ci_lower,
-        {{ experience_wilson_bound('churned_accounts', 'at_risk_accounts', 'upper') }} as churn_rate_ci_upper,
+        {{ cxux_safe_divide('churned_accounts', 'at_risk_accounts') }} as churn_rate,
+        {{ cxux_wilson_bound('churned_accounts', 'at_risk_accounts', 0.95, 'lower') }} as churn_rate_ci_lower,
+        {{ cxux_wilson_bound('churned_accounts', 'at_risk_accounts', 0.95, 'upper') }} as churn_rate_ci_upper,
         ux_issues_churned_accounts,
         {{ experience_two_proportion_z('churned_accounts', 'at_risk_accounts', 'good_churned_accounts', 'good_at_risk_accounts') }}
             as churn_z_vs_good,
@@ -210,16 +210,16 @@ final as (
         nps_promoters,
         nps_detractors,
         {{ experience_nps('nps_promoters', 'nps_detractors', 'nps_responses') }} as nps,
-        {{ experience_nps_bound('nps_promoters', 'nps_detractors', 'nps_responses', 'lower') }} as nps_ci_lower,
-        {{ experience_nps_bound('nps_promoters', 'nps_detractors', 'nps_responses', 'upper') }} as nps_ci_upper,
+        {{ cxux_nps_bound('rocks', 'nps_promoters', 'nps_detractors', 'nps_responses', 0.95, 'lower') }} as nps_ci_lower,
+        {{ cxux_nps_bound('rocks', 'nps_promoters', 'nps_detractors', 'nps_responses', 0.95, 'upper') }} as nps_ci_upper,
 
         csat_responses,
         csat_top_box_responses,
-        {{ experience_ratio('csat_top_box_responses', 'csat_responses') }} as csat,
+        {{ cxux_safe_divide('csat_top_box_responses', 'csat_responses') }} as csat,
         tickets,
         bug_tickets,
-        {{ experience_ratio('tickets', 'account_months') }} as tickets_per_account_month,
-        {{ experience_ratio('bug_tickets', 'account_months') }} as bug_tickets_per_account_month,
+        {{ cxux_safe_divide('tickets', 'account_months') }} as tickets_per_account_month,
+        {{ cxux_safe_divide('bug_tickets', 'account_months') }} as bug_tickets_per_account_month,
 
         {{ min_sample }} as min_sample,
         at_risk_accounts >= {{ min_sample }} as is_sample_sufficient,

@@ -92,16 +92,16 @@ final as (
         direction,
         account_months,
         churned_accounts,
-        {{ experience_ratio('churned_accounts', 'account_months') }} as churn_rate,
+        {{ cxux_safe_divide('churned_accounts', 'account_months') }} as churn_rate,
         point_biserial_r,
         worst_quartile_n,
         worst_quartile_churned,
-        {{ experience_ratio('worst_quartile_churned', 'worst_quartile_n') }} as worst_quartile_churn_rate,
+        {{ cxux_safe_divide('worst_quartile_churned', 'worst_quartile_n') }} as worst_quartile_churn_rate,
         best_quartile_n,
         best_quartile_churned,
-        {{ experience_ratio('best_quartile_churned', 'best_quartile_n') }} as best_quartile_churn_rate,
-        {{ experience_ratio('worst_quartile_churned', 'worst_quartile_n') }}
-            - {{ experience_ratio('best_quartile_churned', 'best_quartile_n') }} as churn_rate_difference,
+        {{ cxux_safe_divide('best_quartile_churned', 'best_quartile_n') }} as best_quartile_churn_rate,
+        {{ cxux_safe_divide('worst_quartile_churned', 'worst_quartile_n') }}
+            - {{ cxux_safe_divide('best_quartile_churned', 'best_quartile_n') }} as churn_rate_difference,
         {{ experience_two_proportion_z('worst_quartile_churned', 'worst_quartile_n', 'best_quartile_churned', 'best_quartile_n') }}
             as churn_difference_z,
         worst_quartile_min_value,
