@@ -8,4 +8,7 @@ bash scripts/bootstrap.sh
 cxux generate --scale "${CXUX_DEMO_SCALE:-1}" --seed "${CXUX_DEMO_SEED:-42}"
 cxux build
 cxux metrics list
-cxux metrics query nps csat task_success_rate --grain month --since "$(date -u -d '-6 months' +%Y-%m-01)"
+cxux metrics query nps csat task_success_rate --grain month \
+    --since "$(date -u -d '-4 months' +%Y-%m-01)"
+cxux report --output warehouse/report.html
+echo "Report: warehouse/report.html   BI tools: published/cxux.duckdb" >&2
