@@ -46,7 +46,9 @@ class Warehouse:
     def build_metrics(self) -> str:
         dbt = str(Path(sys.executable).with_name("dbt"))
         return self.run(dbt, "build", "--project-dir", str(REPO), "--profiles-dir", str(REPO),
-                        "--select", "+metric_values", "--indirect-selection", "cautious")
+                        "--select", "+metric_values", "--indirect-selection", "cautious",
+                        # dbt unit tests belong to each model's own suite; data tests stay
+                        "--exclude-resource-type", "unit_test")
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         import duckdb

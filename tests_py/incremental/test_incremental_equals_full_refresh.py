@@ -77,8 +77,9 @@ def warehouses(tmp_path_factory):
                         f"where received_at >= '{LOAD_DAY}'")
             late[table] = con.execute(
                 f"select count(*) from source.raw.{table} where received_at >= '{LOAD_DAY}' "
-                f"and occurred_at < timestamp '{LOAD_DAY}' - interval 1 day").fetchone()[0]
+                f"and occurred_at < '{LOAD_DAY}'").fetchone()[0]
         con.execute("detach source")
+        late["crafted"] = _add_late_rows(con)
         signed_in = _sign_in_an_anonymous_visitor(con)
     _dbt(env_inc, "build", "--exclude-resource-type", "test", "unit_test")
 
@@ -96,6 +97,47 @@ def warehouses(tmp_path_factory):
          "--exclude-resource-type", "test", "unit_test")
     return {"incremental": incremental_db, "full": refresh_db, "late": late,
             "signed_in": signed_in}
+
+
+def _add_late_rows(con) -> str:
+    """A page view and an error event from two days ago that arrive only on D-1; the
+    error falls inside a finished task attempt, so its error_count must change."""
+    con.execute(
+        f"""
+        insert into raw.page_views
+        select 'pv_late_test' as page_view_id, * exclude (page_view_id, received_at),
+            timestamp '{LOAD_DAY} 09:00:00' as received_at
+        from raw.page_views
+        where occurred_at < timestamp '{LOAD_DAY}' - interval 2 day
+        order by occurred_at desc, page_view_id
+        limit 1
+        """
+    )
+    attempt = con.execute(
+        f"""
+        select starts.task_attempt_id
+        from raw.events as starts
+        inner join raw.events as ends
+            on starts.task_attempt_id = ends.task_attempt_id and ends.event_name = 'task_failed'
+        where starts.event_name = 'task_started'
+            and starts.occurred_at < timestamp '{LOAD_DAY}' - interval 2 day
+            and ends.occurred_at > starts.occurred_at + interval 2 second
+        order by starts.occurred_at desc, starts.task_attempt_id
+        limit 1
+        """
+    ).fetchone()[0]
+    con.execute(
+        f"""
+        insert into raw.events
+        select 'ev_late_error_test' as event_id, * exclude (event_id, event_name, occurred_at,
+            received_at, error_code),
+            'error' as event_name, occurred_at + interval 1 second as occurred_at,
+            timestamp '{LOAD_DAY} 09:00:00' as received_at, 'E_TIMEOUT' as error_code
+        from raw.events
+        where task_attempt_id = '{attempt}' and event_name = 'task_started'
+        """
+    )
+    return attempt
 
 
 def _sign_in_an_anonymous_visitor(con) -> dict:
@@ -131,6 +173,10 @@ def test_the_load_holds_late_rows_and_a_sign_in(warehouses):
     """The scenario really exercises the lookback window and re-stitching."""
     assert warehouses["late"]["page_views"] > 0
     assert warehouses["late"]["events"] > 0
+    with duckdb.connect(str(warehouses["incremental"]), read_only=True) as con:
+        raw_errors = con.execute(
+            "select count(*) from raw.events where event_id = 'ev_late_error_test'").fetchone()[0]
+    assert raw_errors == 1
     signed_in = warehouses["signed_in"]
     assert signed_in["anonymous_page_views"] > 0
     with duckdb.connect(str(warehouses["incremental"]), read_only=True) as con:
