@@ -20,16 +20,16 @@ REPO = Path(__file__).resolve().parents[2]
 # (metric, grain, period_start, expected value); None = a row whose value is null.
 EXPECTED = [
     # ---- surveys (fct_survey_responses) --------------------------------------------
-    # NPS January: r12 = 6 (detractor) -> 100 * (0 - 1) / 1 = -100
-    ("nps", "month", "2024-01-01", -100.0),
+    # NPS counts one answer per respondent per wave (METRICS_REFERENCE): u1 answered wave
+    # nps-2024q1 twice, r12 = 6 (Jan 30) and r1 = 9 (Feb 15); only the later r1 counts, so
+    # January has no NPS answer at all (test_nps_keeps_the_latest_answer_per_wave).
     # NPS February: r1 = 9, r11 = 10 (promoters), r2 = 3 (detractor) -> 100 * (2 - 1) / 3
     ("nps", "month", "2024-02-01", 100 / 3),
-    # NPS Q1: 2 promoters, 2 detractors, n = 4 -> 0
-    ("nps", "quarter", "2024-01-01", 0.0),
-    ("nps", "year", "2024-01-01", 0.0),
-    # NPS change February: 33.33 - (-100) = 133.33 points; January has no previous month
-    ("nps_change", "month", "2024-02-01", 100 / 3 + 100),
-    ("nps_change", "month", "2024-01-01", None),
+    # NPS Q1 and 2024: the same three answers -> 100 / 3
+    ("nps", "quarter", "2024-01-01", 100 / 3),
+    ("nps", "year", "2024-01-01", 100 / 3),
+    # NPS change February: January has no NPS, so there is nothing to compare with
+    ("nps_change", "month", "2024-02-01", None),
     # CSAT January: r3 = 5, r5 = 4, r9 = 2 -> 2 of 3 answers are 4-5
     ("csat", "month", "2024-01-01", 2 / 3),
     ("csat", "quarter", "2024-01-01", 2 / 3),
@@ -248,6 +248,11 @@ def test_worked_example(values, metric, grain, period_start, expected):
         assert values[key] is None
     else:
         assert values[key] == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+def test_nps_keeps_the_latest_answer_per_wave(values):
+    # r12 (January) is superseded by the same respondent's later answer to the same wave
+    assert ("nps", "month", "2024-01-01") not in values
 
 
 def test_churn_reasons_slices(catalog_small_warehouse):

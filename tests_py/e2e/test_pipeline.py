@@ -52,18 +52,25 @@ def test_published_copy_holds_the_marts(demo_warehouse):
 
 
 def test_monthly_nps_matches_raw_survey_answers(demo_warehouse):
-    """NPS per month recomputed from raw rows: valid nps answers, one per response id."""
+    """NPS per month recomputed from raw rows: one valid answer per respondent per wave."""
     result = demo_warehouse.cxux("metrics", "query", "nps", "--grain", "month", "--format", "json")
     rows = {row["period_start"]: row for row in json.loads(result.stdout)}
     assert rows, "no monthly NPS values"
     with demo_warehouse.connect() as con:
         expected = con.execute(
             """
-            with answers as (
-                select distinct response_id, score, responded_at
+            with valid as (
+                select distinct response_id, survey_id, respondent_user_id, score, responded_at
                 from raw.survey_responses
                 where survey_type = 'nps' and score between 0 and 10
                   and response_id in (select response_id from staging.stg_raw__survey_responses)
+            ),
+            answers as (  -- one answer per respondent per wave: the latest
+                select * from valid
+                qualify row_number() over (
+                    partition by survey_id, coalesce(respondent_user_id, response_id)
+                    order by responded_at desc, response_id desc
+                ) = 1
             )
             select
                 strftime(date_trunc('month', responded_at), '%Y-%m-%d') as month,

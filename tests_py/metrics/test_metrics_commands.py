@@ -83,7 +83,7 @@ def test_show_definition_lineage_and_latest_values(warehouse, project, cxux):
     assert "  model: fct_survey_responses (time: responded_at)" in out
     assert "  target: 30 from 2024-01-01, 35 from 2026-07-01" in out
     assert "  used by: nps_change" in out
-    assert "  columns: account_type, region, responded_at, score, segment, survey_type" in out
+    assert "  columns: account_type, is_latest_in_wave, region, responded_at, score, segment, survey_type" in out
     latest = out.split("latest values (total)\n")[1].splitlines()
     assert latest[2].split()[:5] == ["month", "2026-02-01", "31", "30", "on_track"]
     assert latest[3].split()[:5] == ["quarter", "2026-01-01", "20.3", "30", "critical"]

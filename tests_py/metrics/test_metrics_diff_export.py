@@ -35,7 +35,7 @@ def test_diff_in_reviewer_words(repo, cxux):
     text = nps.read_text()
     text = text.replace("      - {value: 35, from: 2026-07-01}\n",
                         "      - {value: 40, from: 2026-07-01}\n")
-    text = text.replace("filter: \"survey_type = 'nps'\"",
+    text = text.replace("filter: \"survey_type = 'nps' and is_latest_in_wave\"",
                         "filter: \"survey_type = 'nps' and touchpoint = 'relationship'\"")
     text = text.replace("dimensions: [segment, region, account_type]",
                         "dimensions: [segment, region, touchpoint]")
@@ -65,7 +65,7 @@ metrics:
         "added: tickets_per_customer",
         "removed: positive_review_share, review_rating_avg",
         "deprecated: csat",
-        ("nps: filter changed from `survey_type = 'nps'` to "
+        ("nps: filter changed from `survey_type = 'nps' and is_latest_in_wave` to "
         "`survey_type = 'nps' and touchpoint = 'relationship'`; "
         "target 30 from 2024-01-01, 35 from 2026-07-01 -> 30 from 2024-01-01, 40 from "
         "2026-07-01; dimensions: added touchpoint; removed account_type"),
@@ -104,7 +104,8 @@ def test_export_metricflow(project):
         "100.0 * (nps__promoters - nps__detractors) / nullif(nps__respondents, 0)")
     measures = {m["name"]: m for m in result.semantic_models["fct_survey_responses"]["measures"]}
     assert measures["nps__promoters"]["expr"] == (
-        "case when (survey_type = 'nps') and (score between 0 and 10) then case when score "
+        "case when (survey_type = 'nps' and is_latest_in_wave) and (score between 0 and 10) "
+        "then case when score "
         ">= 9 then 1 else 0 end end")
     assert metrics["mau_28d"]["type"] == "cumulative"
     assert metrics["mau_28d"]["type_params"]["cumulative_type_params"] == {"window": "28 days"}

@@ -26,7 +26,15 @@ responses as (
         coalesce(int_survey_responses_scored.account_id, dim_users.account_id) as resolved_account_id,
         dim_users.relationship_type as user_relationship_type,
         dim_users.primary_platform as platform,
-        dim_users.primary_device_type as device_type
+        dim_users.primary_device_type as device_type,
+        -- One response per respondent per survey wave (METRICS_REFERENCE: NPS): the latest
+        -- counts; an anonymous response is its own respondent.
+        row_number() over (
+            partition by
+                int_survey_responses_scored.survey_id,
+                coalesce(int_survey_responses_scored.user_id, int_survey_responses_scored.response_id)
+            order by int_survey_responses_scored.responded_at desc, int_survey_responses_scored.response_id desc
+        ) = 1 as is_latest_in_wave
     from int_survey_responses_scored
     left join dim_users
         on int_survey_responses_scored.user_id = dim_users.user_id
@@ -68,6 +76,7 @@ final as (
         responses.is_detractor,
         responses.is_top_box,
         responses.is_complete,
+        responses.is_latest_in_wave,
         {{ cxux_to_date('responses.responded_at') }} as responded_date,
         responses.responded_at
     from responses
