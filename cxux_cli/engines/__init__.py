@@ -159,6 +159,7 @@ def spark_session(project):
         .config("spark.sql.shuffle.partitions", os.environ.get("CXUX_SPARK_SHUFFLE_PARTITIONS", "4"))
         .config("spark.driver.memory", os.environ.get("CXUX_SPARK_DRIVER_MEMORY", "4g"))
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .enableHiveSupport()
     )
     cwd = os.getcwd()

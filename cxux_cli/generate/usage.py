@@ -8,6 +8,7 @@ linearly; ids continue across chunks.
 from __future__ import annotations
 
 import logging
+import math
 import time
 
 import numpy as np
@@ -23,6 +24,7 @@ PATH_WEIGHTS = [0.22, 0.12, 0.1, 0.08, 0.07, 0.04, 0.04, 0.03, 0.04, 0.07, 0.06,
                 0.03]
 MARKETING_CODES = [ALL_PATHS.index(p) for p in P.MARKETING_PATHS]
 KIND_CODES = {"business": 0, "consumer": 1, "child": 2, "free": 3}
+MAX_SCALE_PER_CHUNK = 10  # about 0.4M events per chunk: a few hundred MB of arrays
 LIFETIME_DAYS = {"business": 700.0, "consumer": 420.0, "child": 300.0, "free": 120.0}
 
 
@@ -70,13 +72,21 @@ def make_usage(ctx, users: dict, traits: dict) -> dict:
     months = [m for m in tl.month_starts if m < tl.end]
     bounds = [(max(a, tl.start), min(b, tl.end)) for a, b in zip(months, tl.month_starts[1:])]
     bounds = [(a, b) for a, b in bounds if a < b]
+    # Memory per chunk grows with the scale: above MAX_SCALE_PER_CHUNK a month is split
+    # into equal parts, each with its own random stream (scales up to it are unchanged).
+    parts = max(1, math.ceil(ctx.scale / MAX_SCALE_PER_CHUNK))
+    if parts > 1:
+        bounds = [(a + (b - a) * i // parts, a + (b - a) * (i + 1) // parts, month * 1000 + i)
+                  for month, (a, b) in enumerate(bounds, start=1) for i in range(parts)]
+    else:
+        bounds = [(a, b, month) for month, (a, b) in enumerate(bounds, start=1)]
     started = time.monotonic()
-    for chunk, (ms, me) in enumerate(bounds, start=1):
+    for step, (ms, me, chunk) in enumerate(bounds, start=1):
         pv, ev = _chunk(ctx, users, traits, chunk, ms, me, counters)
         totals["page_views"] += pv
         totals["events"] += ev
         log.info("usage chunk %d/%d: %d page views, %d events (%d events so far, %.0fs)",
-                 chunk, len(bounds), pv, ev, totals["events"], time.monotonic() - started)
+                 step, len(bounds), pv, ev, totals["events"], time.monotonic() - started)
     return totals
 
 

@@ -80,8 +80,15 @@ def _dbt_build(workdir: Path, target: str, *extra: str) -> float:
     dbt = Path(sys.executable).with_name("dbt")
     command = [
         str(dbt), "build", "--project-dir", str(REPO), "--profiles-dir", str(REPO),
-        "--target", target, "--vars", DBT_VARS, *extra,
+        "--target", target, "--vars", DBT_VARS, "--full-refresh", *extra,
     ]
+    # Debugging aid: CXUX_PARITY_EXCLUDE="test_type:unit" leaves out nodes on every leg.
+    excludes = os.environ.get("CXUX_PARITY_EXCLUDE", "").split()
+    if excludes:
+        if "--exclude" in command:
+            command[command.index("--exclude") + 1:command.index("--exclude") + 1] = excludes
+        else:
+            command += ["--exclude", *excludes]
     started = time.monotonic()
     # cwd: dbt-spark session mode writes derby.log and friends into the working directory.
     result = subprocess.run(
@@ -89,7 +96,10 @@ def _dbt_build(workdir: Path, target: str, *extra: str) -> float:
     )
     elapsed = time.monotonic() - started
     if result.returncode != 0:
-        tail = "\n".join(result.stdout.splitlines()[-60:])
+        lines = result.stdout.splitlines()
+        # dbt's summary of failures, else the end of its output
+        start = next((i for i, line in enumerate(lines) if "Completed with" in line), -60)
+        tail = "\n".join(lines[start:][:120])
         pytest.fail(f"dbt build --target {target} failed ({elapsed:.0f} s):\n{tail}")
     print(f"dbt build --target {target}: {elapsed:.0f} s", file=sys.stderr)
     return elapsed
@@ -129,9 +139,10 @@ def duckdb_marts(workdir):
             cursor = con.execute(sql)
             return [d[0] for d in cursor.description], cursor.fetchall()
 
-        yield _snapshot(query, _duckdb_tables(con))
+        snapshot = _snapshot(query, _duckdb_tables(con))
     finally:
-        con.close()
+        con.close()  # a reader would block later writers of the file
+    return snapshot
 
 
 @pytest.fixture(scope="session")
@@ -146,6 +157,7 @@ def postgres_marts(workdir, duckdb_marts):
     from cxux_cli.engines import postgres_dsn
 
     con = psycopg2.connect(**postgres_dsn())
+    con.autocommit = True  # hold no locks: later tests rebuild marts on this server
     try:
         def query(sql):
             with con.cursor() as cur:
@@ -155,9 +167,10 @@ def postgres_marts(workdir, duckdb_marts):
         tables = [r[0] for r in query(
             "select table_name from information_schema.tables where table_schema = 'marts'"
         )[1]]
-        yield _snapshot(query, tables)
+        snapshot = _snapshot(query, tables)
     finally:
         con.close()
+    return snapshot
 
 
 @pytest.fixture(scope="session")
@@ -170,18 +183,27 @@ def spark_marts(workdir, duckdb_marts):
     from cxux_cli.engines import spark_session
     from cxux_cli.project import Project
 
+    previous = os.environ.get("CXUX_SPARK_DIR")
     os.environ["CXUX_SPARK_DIR"] = str(workdir / "spark")
-    spark = spark_session(Project.resolve(str(REPO), "spark"))
+    try:
+        spark = spark_session(Project.resolve(str(REPO), "spark"))
+    finally:
+        if previous is None:
+            del os.environ["CXUX_SPARK_DIR"]
+        else:
+            os.environ["CXUX_SPARK_DIR"] = previous
     try:
         tables = [r.tableName for r in spark.sql("show tables in marts").collect()
                   if not r.isTemporary]
+
         def query(sql):
             frame = spark.sql(sql)
             return frame.columns, [tuple(r) for r in frame.collect()]
 
-        yield _snapshot(query, tables)
+        snapshot = _snapshot(query, tables)
     finally:
         spark.stop()
+    return snapshot
 
 
 # ---------------------------------------------------------------------------

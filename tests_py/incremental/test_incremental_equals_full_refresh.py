@@ -213,20 +213,40 @@ def test_incremental_marts_equal_a_full_refresh(warehouses):
         assert ("marts", "fct_page_views") in incremental_tables
         differences = {}
         for schema, table in incremental_tables:
-            columns = con.execute(
-                "select column_name, data_type from duckdb_columns() "
-                "where database_name = current_database() "
-                "and schema_name = ? and table_name = ? order by column_index", [schema, table]
-            ).fetchall()
-            # Parallel sums of doubles are not bit-reproducible (two full builds differ in
-            # the last digits too), so doubles are compared rounded to 6 decimals.
-            select = ", ".join(
-                f'round("{c}", 6)' if t in ("DOUBLE", "FLOAT") else f'"{c}"' for c, t in columns
-            )
-            mine = f'select {select} from {schema}."{table}"'
-            theirs = f'select {select} from full_refresh.{schema}."{table}"'
-            only_incremental = con.execute(f"select count(*) from ({mine} except all {theirs})").fetchone()[0]
-            only_full = con.execute(f"select count(*) from ({theirs} except all {mine})").fetchone()[0]
-            if only_incremental or only_full:
-                differences[f"{schema}.{table}"] = (only_incremental, only_full)
+            difference = _compare(con, f'{schema}."{table}"', f'full_refresh.{schema}."{table}"',
+                                  schema, table)
+            if difference:
+                differences[f"{schema}.{table}"] = difference
         assert differences == {}
+
+
+def _compare(con, mine: str, theirs: str, schema: str, table: str) -> str | None:
+    """None when both relations hold the same rows. Every column is compared exactly,
+    except doubles: parallel sums of doubles are not bit-reproducible (two full builds
+    differ in the last digits too), so they must agree to a relative 1e-9."""
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = "
+        "current_database() and schema_name = ? and table_name = ? order by column_index",
+        [schema, table]).fetchall()
+    exact = [f'"{c}"' for c, t in columns if t not in ("DOUBLE", "FLOAT")]
+    floats = [f'"{c}"' for c, t in columns if t in ("DOUBLE", "FLOAT")]
+    select = ", ".join(exact) or "1"
+    for left, right in ((mine, theirs), (theirs, mine)):
+        extra = con.execute(
+            f"select count(*) from (select {select} from {left} except all select {select} from {right})"
+        ).fetchone()[0]
+        if extra:
+            return f"{extra} rows of {left} differ from {right} (non-double columns)"
+    if not floats:
+        return None
+    order = ", ".join(exact + [f"round({c}, 4)" for c in floats])
+    numbered = "select *, row_number() over (order by {order}) as _rn from {rel}"
+    mismatch = " or ".join(
+        [f"a.{c} is distinct from b.{c}" for c in exact]
+        + [f"(a.{c} is null) <> (b.{c} is null) or abs(a.{c} - b.{c}) > 1e-9 * greatest(1, abs(a.{c}))"
+           for c in floats])
+    bad = con.execute(
+        f"select count(*) from ({numbered.format(order=order, rel=mine)}) as a "
+        f"inner join ({numbered.format(order=order, rel=theirs)}) as b on a._rn = b._rn "
+        f"where {mismatch}").fetchone()[0]
+    return f"{bad} rows differ in double columns beyond 1e-9" if bad else None

@@ -70,9 +70,9 @@ def test_list_table(project, cxux):
     assert lines[0].split() == ["name", "domain", "level", "audience", "type", "status", "unit",
                                 "target", "label"]
     assert [line.split()[0] for line in lines[2:]] == [
-        "churn_reasons", "cross_sell_rate", "customer_churn_rate_annualised", "fcp_p75",
+        "churn_reasons", "customer_churn_rate_annualised", "fcp_p75",
         "feature_adoption_rate", "feature_new_adopters", "first_resolution_time_median",
-        "full_resolution_time_p90", "nps_change", "repeat_purchase_rate", "revenue",
+        "full_resolution_time_p90", "nps_change", "revenue",
         "ticket_count", "ttfb_p75", "umux_lite_sus_equivalent"]
 
 

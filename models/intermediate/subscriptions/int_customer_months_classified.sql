@@ -39,6 +39,18 @@ int_subscription_states_ranged as (
 
 ),
 
+stg_raw__order_items as (
+
+    select * from {{ ref('stg_raw__order_items') }}
+
+),
+
+stg_raw__products as (
+
+    select * from {{ ref('stg_raw__products') }}
+
+),
+
 int_dates_spined as (
 
     select * from {{ ref('int_dates_spined') }}
@@ -179,13 +191,37 @@ orders_by_month as (
         ) as revenue,
         cast(sum(
             case when orders.ordered_at >= account_months.month_start then 1 else 0 end
-        ) as {{ dbt.type_int() }}) as order_count
+        ) as {{ dbt.type_int() }}) as order_count,
+        -- purchase occasions: same-day orders are one (METRICS_REFERENCE, repeat purchase)
+        cast(count(distinct
+            case
+                when orders.ordered_at >= account_months.month_start
+                    then {{ cxux_to_date('orders.ordered_at') }}
+            end
+        ) as {{ dbt.type_int() }}) as order_day_count
     from account_months
     left join int_orders_enriched as orders
         on account_months.account_id = orders.account_id
         and orders.is_completed
         and orders.ordered_at < account_months.next_month_start
     group by account_months.account_id, account_months.month_start
+
+),
+
+categories_by_month as (
+
+    -- distinct product categories bought in the month (completed orders), for cross-sell
+    select
+        orders.account_id,
+        {{ cxux_month_start('orders.ordered_at') }} as month_start,
+        cast(count(distinct stg_raw__products.category) as {{ dbt.type_int() }}) as category_count
+    from int_orders_enriched as orders
+    inner join stg_raw__order_items
+        on orders.order_id = stg_raw__order_items.order_id
+    inner join stg_raw__products
+        on stg_raw__order_items.product_id = stg_raw__products.product_id
+    where orders.is_completed
+    group by orders.account_id, {{ cxux_month_start('orders.ordered_at') }}
 
 ),
 
@@ -202,6 +238,8 @@ joined as (
         mrr_by_month.paid_seats_end,
         orders_by_month.revenue,
         orders_by_month.order_count,
+        orders_by_month.order_day_count,
+        coalesce(categories_by_month.category_count, 0) as category_count,
         ranked_cancels.cancel_reason,
         orders_by_month.last_order_before_start_at,
         coalesce(
@@ -233,6 +271,9 @@ joined as (
         on account_months.account_id = ranked_cancels.account_id
         and account_months.month_start = ranked_cancels.month_start
         and ranked_cancels.cancel_rank = 1
+    left join categories_by_month
+        on account_months.account_id = categories_by_month.account_id
+        and account_months.month_start = categories_by_month.month_start
 
 ),
 
@@ -288,6 +329,8 @@ final as (
         paid_seats_end,
         revenue,
         order_count,
+        order_day_count,
+        category_count,
         case when is_active_at_start and not is_active_at_end then cancel_reason end as cancel_reason
     from activity
 

@@ -48,6 +48,8 @@ final as (
         months.paid_seats_end,
         months.revenue,
         months.order_count,
+        months.order_day_count,
+        months.category_count,
         coalesce(tickets_by_month.ticket_count, 0) as ticket_count,
         months.is_subscriber,
         months.is_active_at_start,

@@ -38,7 +38,9 @@ observations as (
         '{{ signal.label }}' as ux_signal_label,
         '{{ signal.direction }}' as direction,
         cast({{ signal.name }} as {{ cxux_type_double() }}) as signal_value,
-        case when is_churned_within_two_months then 1 else 0 end as churned
+        case when is_churned_within_two_months then 1 else 0 end as churned,
+        account_id,
+        month_start
     from account_health
     where {{ signal.name }} is not null
         and {{ signal.evidence }} >= {{ signal.min }}
@@ -52,11 +54,12 @@ quartiled as (
 
     select
         observations.*,
-        -- quartile 1 = the worst values of the signal, 4 = the best
+        -- quartile 1 = the worst values of the signal, 4 = the best; ties split by
+        -- account and month so the result does not depend on row order
         case
             when direction = 'higher_is_better'
-                then ntile(4) over (partition by ux_signal order by signal_value)
-            else ntile(4) over (partition by ux_signal order by signal_value desc)
+                then ntile(4) over (partition by ux_signal order by signal_value, account_id, month_start)
+            else ntile(4) over (partition by ux_signal order by signal_value desc, account_id, month_start)
         end as quality_quartile
     from observations
 
