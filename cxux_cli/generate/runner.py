@@ -31,9 +31,11 @@ class Context:
     scale: float
     timeline: Timeline
     rows: dict = field(default_factory=dict)
+    sinks: dict = field(default_factory=dict)  # table -> (connection, schema) written elsewhere
 
     def write(self, name: str, data: dict, exprs: dict | None = None) -> None:
-        count = insert(self.con, self.schema, self.tables[name], data, exprs)
+        con, schema = self.sinks.get(name, (self.con, self.schema))
+        count = insert(con, schema, self.tables[name], data, exprs)
         self.rows[name] = self.rows.get(name, 0) + count
 
 
@@ -74,7 +76,7 @@ def generate_raw(duckdb_path: Path, project_root: Path, *, schema: str = "raw", 
         traits = usage.user_traits(ctx, users, acc)
         service.make_surveys(ctx, acc, users, orders, tickets, traits)
         service.make_reviews(ctx, acc, users, orders, subs, traits)
-        usage.make_usage(ctx, users, traits)
+        _make_usage_spooled(ctx, duckdb_path, users, traits)
         bad = bad_rows.plant(con, schema, tables, seed, as_of, P.BAD_ROW_RATE, log)
         _write_meta(con, ctx, subs, as_of)
         counts = {name: con.execute(f"select count(*) from {schema}.{name}").fetchone()[0]
@@ -86,9 +88,45 @@ def generate_raw(duckdb_path: Path, project_root: Path, *, schema: str = "raw", 
         raise
     finally:
         con.close()
+        for leftover in (Path(f"{duckdb_path}.generating"), Path(f"{duckdb_path}.generating.wal")):
+            leftover.unlink(missing_ok=True)
     log.info("generated %d rows (%d planted bad rows) in %.1fs", sum(counts.values()), bad,
              time.monotonic() - started)
     return counts
+
+
+BIG_TABLES = ("page_views", "events")
+
+
+def _make_usage_spooled(ctx: Context, duckdb_path: Path, users: dict, traits: dict) -> None:
+    """Page views and events go first to a spool file, committed chunk by chunk, then
+    into the raw schema with one INSERT ... SELECT per table inside the main transaction.
+
+    Why: DuckDB keeps many small appends of one open transaction in memory (about
+    130 bytes a row here, beyond memory_limit), which would not fit at 100M+ events;
+    one bulk INSERT ... SELECT is written to the file as it goes. The raw schema is
+    still replaced atomically."""
+    import duckdb
+
+    from cxux_cli.generate import usage
+
+    spool_path = Path(f"{duckdb_path}.generating")
+    for stale in (spool_path, Path(f"{spool_path}.wal")):
+        stale.unlink(missing_ok=True)
+    spool = duckdb.connect(str(spool_path), config=_duckdb_config(spool_path))
+    try:
+        for name in BIG_TABLES:
+            create_table(spool, "main", ctx.tables[name])
+            ctx.sinks[name] = (spool, "main")
+        usage.make_usage(ctx, users, traits)
+    finally:
+        ctx.sinks.clear()
+        spool.close()
+    ctx.con.execute(f"attach '{spool_path}' as cxux_spool (read_only)")
+    for name in BIG_TABLES:
+        ctx.con.execute(f"insert into {ctx.schema}.{name} select * from cxux_spool.main.{name}")
+    # the spool stays attached until the connection closes (a detach needs the commit first);
+    # generate_raw removes the file
 
 
 def _duckdb_config(duckdb_path: Path) -> dict:

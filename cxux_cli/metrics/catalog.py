@@ -124,6 +124,10 @@ def describe(definition: dict, definitions: list[dict]) -> str:
             lines.append(f"  {key}: {value}")
     lines.append(f"  grains: {', '.join(d['grains'])}")
     lines.append(f"  dimensions: {', '.join(d['dimensions']) or '-'}")
+    if d.get("crossings"):
+        lines.append(f"  crossings: {crossings_text(d)}")
+    if d.get("share_of_total"):
+        lines.append("  share_of_total: each slice / the total of its period")
     lines.append("judgement")
     lines.append(f"  unit: {d['unit']} ({d['format']}), {d['direction'].replace('_', ' ')}")
     lines.append(f"  target: {target_text(d['target']) or '-'}")
@@ -201,7 +205,12 @@ def catalog_markdown(definitions: list[dict]) -> str:
                 if d.get(key):
                     out.append(f"- **{key.capitalize()}:** `{d[key]}`")
             out.append(f"- **Grains:** {', '.join(d['grains'])}; **dimensions:** "
-                       f"{', '.join(d['dimensions']) or 'none'}")
+                       f"{', '.join(d['dimensions']) or 'none'}"
+                       + (f"; **crossings:** {crossings_text(d)}" if d.get("crossings")
+                          else ""))
+            if d.get("share_of_total"):
+                out.append("- **Share of total:** each slice's value is its aggregate / the "
+                           "total's of the same period")
             target = target_text(d["target"]) or "none"
             out.append(f"- **Unit:** {d['unit']}; **direction:** "
                        f"{d['direction'].replace('_', ' ')}; **target:** {target}")
@@ -211,6 +220,11 @@ def catalog_markdown(definitions: list[dict]) -> str:
             out.append(f"- **Source:** `{d['source_file']}`")
             out.append("")
     return "\n".join(out)
+
+
+def crossings_text(d: dict) -> str:
+    """'region x segment, platform x task_name' (each crossing's names sorted)."""
+    return ", ".join(" x ".join(c) for c in d.get("crossings") or [])
 
 
 def catalog_html(definitions: list[dict]) -> str:
@@ -238,7 +252,10 @@ def catalog_html(definitions: list[dict]) -> str:
                     ("Depends on", ", ".join(d["depends_on"])), ("Measure", d["measure"]),
                     ("Condition", d["condition"]), ("Filter", d["filter"]),
                     ("Expression", d["expression"]), ("Grains", ", ".join(d["grains"])),
-                    ("Dimensions", ", ".join(d["dimensions"])), ("Unit", d["unit"]),
+                    ("Dimensions", ", ".join(d["dimensions"])),
+                    ("Crossings", crossings_text(d)),
+                    ("Share of total", "yes" if d.get("share_of_total") else ""),
+                    ("Unit", d["unit"]),
                     ("Direction", d["direction"].replace("_", " ")),
                     ("Target", target_text(d["target"])),
                     ("Thresholds", json.dumps(d["thresholds"]) if d["thresholds"] else ""),

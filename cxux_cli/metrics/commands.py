@@ -177,9 +177,10 @@ def compile_command(check):
 @click.argument("names", nargs=-1, required=True, metavar="NAME [NAME...]")
 @click.option("--grain", type=_choice(spec.GRAINS), help="Only this grain (default: all).")
 @click.option("--by", "by", multiple=True, metavar="DIM",
-              help="Slice by a declared dimension (one; metric_values holds one per slice).")
+              help="Slice by a declared dimension; repeat it for a declared crossing "
+              "(--by segment --by region).")
 @click.option("--where", metavar="EXPR",
-              help="Boolean expression over the --by dimension, e.g. \"region = 'europe'\".")
+              help="Boolean expression over the --by dimensions, e.g. \"region = 'europe'\".")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First period_start (ISO).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last period_start (ISO).")
 @click.option("--format", "fmt", type=_choice(["table", "json", "csv"]), default="table",
@@ -191,6 +192,7 @@ def query_command(names, grain, by, where, since, until, fmt):
     Examples:
       cxux metrics query nps --grain month --format json
       cxux metrics query csat --by region --where "region in ('europe', 'asia_pacific')"
+      cxux metrics query nps --by segment --by region --where "segment = 'smb'"
     """
     from cxux_cli.metrics import query
 

@@ -23,8 +23,10 @@ METRIC_VALUE_COLUMNS = (
     ("grain", "day, week, month, quarter or year."),
     ("period_start", "First day of the period (weeks start on Monday)."),
     ("period_end", "First day after the period (exclusive)."),
-    ("dimension_name", "The dimension sliced by, or 'total' for the whole population."),
-    ("dimension_value", "The slice's value of that dimension, or 'total'."),
+    ("dimension_name", "The dimension sliced by, a declared crossing (names sorted, joined "
+     "by '|'), or 'total' for the whole population."),
+    ("dimension_value", "The slice's value of that dimension (of a crossing: the values "
+     "joined by '|' in dimension_name's order), or 'total'."),
     ("value", "The metric's value for the period and slice, in its unit."),
     ("numerator", "Numerator of the value where it is a ratio (see docs/metrics_spec.md)."),
     ("denominator", "Denominator of the value where it is a ratio."),
@@ -92,9 +94,12 @@ def _model_description(d: dict) -> str:
     ) or "none"
     source = f" on {d['model']}" if d.get("model") else ""
     deps = f"; depends on {', '.join(d['depends_on'])}" if d["depends_on"] else ""
+    crossed = [" x ".join(c) for c in d.get("crossings") or []]
+    crossings = f"; crossed {', '.join(crossed)}" if crossed else ""
+    share = " (share of total)" if d.get("share_of_total") else ""
     return (f"{d['label']} ({d['status']}). {d['description']} "
-            f"Type {d['type']}{source}{deps}; grains {', '.join(d['grains'])}; "
-            f"dimensions {', '.join(d['dimensions']) or 'none'}; unit {d['unit']}; "
+            f"Type {d['type']}{share}{source}{deps}; grains {', '.join(d['grains'])}; "
+            f"dimensions {', '.join(d['dimensions']) or 'none'}{crossings}; unit {d['unit']}; "
             f"{d['direction'].replace('_', ' ')}; target {target}. "
             f"Grain: one row per grain, period_start, dimension_name and dimension_value. "
             f"Generated from {d['source_file']}.")

@@ -14,9 +14,10 @@ from cxux_cli.errors import CxuxError
 from cxux_cli.metrics.loader import METRICS_DIR, RawDefinition, load_project, load_texts
 
 # Field order in a sentence: what a reviewer cares about first.
-ORDER = ("type", "model", "measure", "condition", "filter", "time", "expression", "target",
-         "thresholds", "direction", "status", "owner", "unit", "format", "grains",
-         "dimensions", "min_sample", "confidence", "label", "description")
+ORDER = ("type", "share_of_total", "model", "measure", "condition", "filter", "time",
+         "expression", "target", "thresholds", "direction", "status", "owner", "unit",
+         "format", "grains", "dimensions", "crossings", "min_sample", "confidence", "label",
+         "description")
 TEXT_FIELDS = ("measure", "condition", "filter", "expression")
 
 
@@ -91,6 +92,10 @@ def describe_change(key: str, old, new) -> str:
         return f"thresholds {_thresholds(old)} -> {_thresholds(new)}"
     if key in ("description", "label") and old is not None and new is not None:
         return f"{key} reworded"
+    if key == "crossings" and isinstance(old, list) and isinstance(new, list):
+        # a crossing is a set of dimensions: [segment, region] = [region, segment]
+        old, new = ([" x ".join(sorted(map(str, c))) if isinstance(c, list) else str(c)
+                     for c in side] for side in (old, new))
     if isinstance(old, list) and isinstance(new, list):
         added = [x for x in new if x not in old]
         removed = [x for x in old if x not in new]

@@ -100,6 +100,9 @@ def _export_one(b: _Builder, d: dict, exported: set[str]) -> str | None:
     """Add d to the export; return a reason when it cannot be expressed."""
     kind, f = d["type"], d["filter"]
     measure = d["measure"]
+    if d.get("share_of_total"):
+        return ("a share of total divides each slice by the total of its period; MetricFlow "
+                "metrics are computed within one group")
     if kind in ("count", "count_distinct", "sum", "average"):
         agg = {"count": "count", "count_distinct": "count_distinct", "sum": "sum",
                "average": "average"}[kind]

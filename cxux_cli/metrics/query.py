@@ -1,8 +1,10 @@
 """Read metric values from the warehouse's `metric_values` (read-only DuckDB).
 
-metric_values holds one slice per dimension (dimension_name, dimension_value),
-so a query slices by at most one dimension. `--where` is checked like a
-definition's filter, may use only the --by dimension, and is rebuilt with
+metric_values holds one slice per dimension and per declared crossing
+(dimension_name 'region|segment': names sorted and joined by '|', dimension_value
+the values in the same order), so a query slices by one dimension or by a
+declared crossing (several --by, in any order). `--where` is checked like a
+definition's filter, may use only the --by dimensions, and is rebuilt with
 bound parameters (expressions.render_where): user text never reaches the SQL.
 """
 
@@ -51,9 +53,9 @@ def check_query(query: Query, definitions: list[dict]) -> None:
             raise CxuxError(f"unknown metric '{name}'{_suggest(name, known)}; "
                             "see `cxux metrics list`")
     by = query.by or []
-    if len(by) > 1:
-        raise CxuxError("--by takes one dimension: metric_values holds one dimension per "
-                        "slice, not crossed slices")
+    twice = [d for i, d in enumerate(by) if d in by[:i]]
+    if twice:
+        raise CxuxError(f"--by {twice[0]} is given twice")
     for name in query.metrics:
         d = known[name]
         if query.grain and query.grain not in d["grains"]:
@@ -64,8 +66,23 @@ def check_query(query: Query, definitions: list[dict]) -> None:
                 choices = ", ".join(d["dimensions"]) or "none"
                 raise CxuxError(f"metric '{name}' has no dimension '{dimension}' "
                                 f"(its dimensions: {choices})")
+        crossings = [sorted(c) for c in d.get("crossings") or []]
+        if len(by) > 1 and sorted(by) not in crossings:
+            declared = "; ".join(" --by ".join([""] + c).strip() for c in crossings)
+            raise CxuxError(f"metric '{name}' does not declare the crossing "
+                            f"[{', '.join(by)}]: metric_values holds only declared crossings "
+                            f"(its crossings: {declared or 'none'}; add `crossings:` to the "
+                            f"definition in {d.get('source_file') or 'metrics/'})")
     if query.since and query.until and query.since > query.until:
         raise CxuxError("--since is after --until")
+
+
+def dimension_references(by: list[str]) -> dict[str, str]:
+    """SQL giving each --by dimension's value; names come from checked definitions."""
+    if len(by) < 2:
+        return {d: "dimension_value" for d in by}
+    order = sorted(by)
+    return {d: f"split_part(dimension_value, '|', {order.index(d) + 1})" for d in by}
 
 
 def build_sql(query: Query, schema: str = "marts") -> tuple[str, list]:
@@ -75,10 +92,13 @@ def build_sql(query: Query, schema: str = "marts") -> tuple[str, list]:
     params: list = []
     where = [f"metric_name in ({', '.join('?' for _ in query.metrics)})"]
     params += list(query.metrics)
+    # a dimension's value: the slice's value, or its part of a crossed slice's value
+    # (dimension_name holds the sorted names, dimension_value the values in that order)
+    references = dimension_references(by)
     if by:
-        select.append(f'dimension_value as "{by[0]}"')
+        select += [f'{references[d]} as "{d}"' for d in by]
         where.append("dimension_name = ?")
-        params.append(by[0])
+        params.append("|".join(sorted(by)))
     else:
         where.append("dimension_name = 'total'")
     select += list(VALUE_KEYS)
@@ -95,8 +115,7 @@ def build_sql(query: Query, schema: str = "marts") -> tuple[str, list]:
         from cxux_cli.metrics import expressions  # sqlglot only when --where is given
 
         try:
-            sql, more = expressions.render_where(query.where,
-                                                 {d: "dimension_value" for d in by})
+            sql, more = expressions.render_where(query.where, references)
         except ValueError as exc:
             raise CxuxError(str(exc)) from None
         where.append(sql)

@@ -37,8 +37,9 @@ MAX_NAME_LENGTH = 55
 class Field:
     """One key of a definition. kind drives both validation and the schema."""
 
-    kind: str  # string, name, text, enum, string_list, grain_list, number, integer,
-    #            probability, positive_number, scale, target, thresholds, aggblock
+    kind: str  # string, name, text, enum, string_list, grain_list, crossing_list, boolean,
+    #            number, integer, probability, positive_number, scale, target, thresholds,
+    #            aggblock
     description: str
     enum: tuple = ()
     example: object = None
@@ -80,6 +81,14 @@ FIELDS: dict[str, Field] = {
                     GRAINS, ["month", "quarter"]),
     "dimensions": Field("string_list", "Columns of the model to slice by, each on its own "
                         "besides the total (default []).", example=["region", "segment"]),
+    "crossings": Field("crossing_list", "Combinations of 2 or more declared dimensions "
+                       "sliced together (default []); dimension_name is the names sorted "
+                       "and joined by '|' (region|segment), dimension_value the values in "
+                       "the same order.", example=[["segment", "region"]]),
+    "share_of_total": Field("boolean", "count, count_distinct, sum: each slice's value is "
+                            "its aggregate / the total's aggregate of the same grain and "
+                            "period (the total is 1.0); unit share (default false).",
+                            example=True),
     # type parameters
     "percentile": Field("probability", "percentile: p strictly between 0 and 1.", example=0.9),
     "method": Field("enum", "percentile/median: continuous interpolates (percentile_cont); "
@@ -140,15 +149,15 @@ IDENTITY_REQUIRED = ("name", "label", "description", "domain", "level", "audienc
 MODEL_FIELDS = ("model", "time", "filter", "dimensions")
 COMMON_FIELDS = (
     "name", "label", "description", "domain", "level", "audience", "owner", "status", "tags",
-    "type", "grains", "dimensions", "unit", "format", "direction", "target", "thresholds",
-    "min_sample", "confidence",
+    "type", "grains", "dimensions", "crossings", "unit", "format", "direction", "target",
+    "thresholds", "min_sample", "confidence",
 )
 
 # type -> (required parameters, optional parameters); model/time/filter handled apart.
 TYPE_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "count": ((), ("measure",)),
-    "count_distinct": (("measure",), ()),
-    "sum": (("measure",), ()),
+    "count": ((), ("measure", "share_of_total")),
+    "count_distinct": (("measure",), ("share_of_total",)),
+    "sum": (("measure",), ("share_of_total",)),
     "average": (("measure",), ("interval",)),
     "median": (("measure",), ("method",)),
     "percentile": (("measure", "percentile", "method"), ()),
@@ -179,7 +188,8 @@ METRIC_BASED = ("derived", "period_over_period")
 NORMALIZED_KEYS = (
     "name", "label", "description", "domain", "level", "audience", "owner", "status", "tags",
     "type", "model", "measure", "condition", "filter", "time", "grains", "dimensions",
-    "percentile", "method", "scale", "cut", "promoter_min", "detractor_max", "t",
+    "crossings", "share_of_total", "percentile", "method", "scale", "cut", "promoter_min",
+    "detractor_max", "t",
     "numerator", "denominator", "numerator_metric", "denominator_metric", "expression",
     "window_days", "agg", "base_metric", "comparison", "change", "interval",
     "unit", "format", "direction", "target", "thresholds", "min_sample", "confidence",
@@ -223,6 +233,11 @@ def _field_schema(name: str, field: Field) -> dict:
         schema = {"type": "string", "enum": list(field.enum)}
     elif kind == "string_list":
         schema = {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+    elif kind == "crossing_list":
+        schema = {"type": "array", "items": {"type": "array", "items": {"type": "string"},
+                                             "minItems": 2, "uniqueItems": True}}
+    elif kind == "boolean":
+        schema = {"type": "boolean"}
     elif kind == "grain_list":
         schema = {"type": "array", "items": {"enum": list(GRAINS)}, "uniqueItems": True,
                   "minItems": 1}

@@ -111,6 +111,13 @@ class _Checker:
                 self.add(f"'{key}' must not be empty", key)
                 ok = False
             return ok
+        if kind == "crossing_list":
+            return self._check_crossings(key, value)
+        if kind == "boolean":
+            if not isinstance(value, bool):
+                self.add(f"'{key}' must be true or false, got {got}", key)
+                return False
+            return True
         if kind == "number":
             if not _is_number(value):
                 self.add(f"'{key}' must be a number, got {got}", key)
@@ -154,6 +161,37 @@ class _Checker:
                 return False
             return True
         raise AssertionError(kind)  # pragma: no cover
+
+    def _check_crossings(self, key: str, value) -> bool:
+        """A list of lists of 2+ distinct names; declared-dimension check is in _check_one."""
+        if not isinstance(value, list):
+            self.add(f"'{key}' must be a list of dimension lists, e.g. [[segment, region]], "
+                     f"got {_type_name(value)}", key)
+            return False
+        ok = True
+        seen: dict[tuple, int] = {}
+        for index, crossing in enumerate(value):
+            if not isinstance(crossing, list) or not all(isinstance(n, str) for n in crossing):
+                self.add(f"'{key}' items must be lists of dimension names, got "
+                         f"{_type_name(crossing)}", key, index)
+                ok = False
+                continue
+            if len(crossing) < 2:
+                self.add(f"'{key}': a crossing needs at least 2 dimensions, got "
+                         f"[{', '.join(crossing)}]", key, index)
+                ok = False
+            if len(set(crossing)) < len(crossing):
+                twice = next(n for n in crossing if crossing.count(n) > 1)
+                self.add(f"'{key}': crossing [{', '.join(crossing)}] lists '{twice}' twice",
+                         key, index)
+                ok = False
+            same = tuple(sorted(crossing))
+            if same in seen:
+                self.add(f"'{key}': crossing [{', '.join(crossing)}] is declared twice "
+                         f"(also item {seen[same] + 1})", key, index)
+                ok = False
+            seen.setdefault(same, index)
+        return ok
 
     def _check_block(self, key, value, fields: dict, required) -> bool:
         if not isinstance(value, dict):
@@ -293,6 +331,24 @@ def _check_one(raw: RawDefinition) -> tuple[_Checker, dict]:
             checker.add(f"nps needs min <= detractor_max < promoter_min <= max on the scale "
                         f"{scale}, got detractor_max {detractor}, promoter_min {promoter}",
                         "promoter_min" if "promoter_min" in values else "scale")
+    crossings = values.get("crossings") if "crossings" in allowed else None
+    if isinstance(crossings, list):
+        declared = values.get("dimensions")
+        declared = [d for d in declared if isinstance(d, str)] \
+            if isinstance(declared, list) else []
+        for index, crossing in enumerate(crossings):
+            if not isinstance(crossing, list):
+                continue
+            for position, dimension in enumerate(crossing):
+                if isinstance(dimension, str) and dimension not in declared:
+                    checker.add(f"crossing [{', '.join(crossing)}] uses '{dimension}', which "
+                                "is not in dimensions (declared: "
+                                f"{', '.join(declared) or 'none'})"
+                                f"{_suggest(dimension, declared)}",
+                                "crossings", index, position)
+    if good.get("share_of_total") and good.get("unit") != "share":
+        checker.add(f"share_of_total gives a share: unit must be share, got "
+                    f"'{good.get('unit')}'", "unit" if "unit" in values else "share_of_total")
     _check_direction(checker, good)
     return checker, good
 
@@ -460,6 +516,9 @@ def normalize(good: dict, deps: list[str], columns: set[str], source_file: str) 
     out["tags"] = list(good.get("tags", []))
     out["grains"] = [g for g in spec.GRAINS if g in good.get("grains", ["month"])]
     out["dimensions"] = list(good.get("dimensions", []))
+    # each crossing's names sorted: dimension_name is the sorted names joined by '|'
+    out["crossings"] = [sorted(crossing) for crossing in good.get("crossings", [])]
+    out["share_of_total"] = bool(good.get("share_of_total", False))
     out["format"] = good.get("format", "number")
     out["confidence"] = good.get("confidence", 0.95)
     if kind == "median":
@@ -554,6 +613,11 @@ def validate_definitions(raws: list[RawDefinition], models, *, parse: bool = Tru
                 if dimension not in other.get("dimensions", []):
                     checker.add(f"dimension '{dimension}' is not a dimension of {dep}",
                                 "dimensions")
+            theirs_crossed = {tuple(sorted(c)) for c in other.get("crossings", [])}
+            for index, crossing in enumerate(good.get("crossings", [])):
+                if tuple(sorted(crossing)) not in theirs_crossed:
+                    checker.add(f"crossing [{', '.join(crossing)}] is not a crossing of "
+                                f"{dep}", "crossings", index)
     normalized = []
     for raw, checker, good, deps, columns in results:
         problems += checker.problems

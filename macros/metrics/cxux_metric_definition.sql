@@ -72,3 +72,26 @@
     {%- endfor -%}
     {{ return(grains) }}
 {%- endmacro %}
+
+{#- Declared crossings as lists of dimension names, each sorted alphabetically
+    (dimension_name of a crossed slice = the names joined by '|'). -#}
+{% macro cxux_metric_crossings(definition) -%}
+    {%- set crossings = [] -%}
+    {%- for crossing in definition.get('crossings') or [] -%}
+        {%- do crossings.append(crossing | sort) -%}
+    {%- endfor -%}
+    {{ return(crossings) }}
+{%- endmacro %}
+
+{#- The slice names a metric produces besides 'total': each dimension, then each
+    crossing as its names joined by '|'. -#}
+{% macro cxux_metric_slice_names(definition) -%}
+    {%- set names = [] -%}
+    {%- for dimension in cxux_metric_dimensions(definition) -%}
+        {%- do names.append(dimension['name']) -%}
+    {%- endfor -%}
+    {%- for crossing in cxux_metric_crossings(definition) -%}
+        {%- do names.append(crossing | join('|')) -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{%- endmacro %}

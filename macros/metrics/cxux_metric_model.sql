@@ -59,6 +59,7 @@
 {% macro cxux_metric_aggregate(definition, columns, aggregates, computed) -%}
     {%- set grains = cxux_metric_grains(definition) -%}
     {%- set dimensions = cxux_metric_dimensions(definition) -%}
+    {%- set crossings = cxux_metric_crossings(definition) -%}
     {%- set time = cxux_metric_required(definition, ['time', 'time_column', 'timestamp']) -%}
     {%- set filter = cxux_metric_param(definition, ['filter', 'where']) -%}
     {%- set type_string = dbt.type_string() -%}
@@ -102,7 +103,7 @@ aggregated as (
             when grouping(period__{{ grain }}) = 0 then period__{{ grain }}
             {%- endfor %}
         end as period_start,
-        {{ cxux_metric_slice_columns(dimensions) }}
+        {{ cxux_metric_slice_columns(dimensions, crossings) }}
         {{ aggregates | join(',\n        ') }}
     from filtered
     group by grouping sets (
@@ -112,12 +113,48 @@ aggregated as (
             {%- for dimension in dimensions -%}
                 {%- do sets.append('(period__' ~ grain ~ ', dimension__' ~ dimension['name'] ~ ')') -%}
             {%- endfor -%}
+            {%- for crossing in crossings -%}
+                {%- do sets.append('(period__' ~ grain ~ ', dimension__' ~ crossing | join(', dimension__') ~ ')') -%}
+            {%- endfor -%}
         {%- endfor %}
         {{ sets | join(',\n        ') }}
     )
 
 ),
 
+{%- if definition.get('share_of_total') %}
+slice_values as (
+
+    select
+        grain,
+        period_start,
+        dimension_name,
+        dimension_value,
+        {{ computed | join(',\n        ') }}
+    from aggregated
+
+),
+
+{#- share_of_total (count, count_distinct, sum): each slice's aggregate over the
+    total's of the same grain and period; the total row is 1. No interval. -#}
+computed as (
+
+    select
+        slice_values.grain,
+        slice_values.period_start,
+        slice_values.dimension_name,
+        slice_values.dimension_value,
+        {{ cxux_metric_computed(
+            cxux_double('slice_values.value') ~ ' / nullif(' ~ cxux_double('total_values.value') ~ ', 0)',
+            'total_values.sample_size', 'slice_values.value', 'total_values.value') | join(',\n        ') }}
+    from slice_values
+    inner join slice_values as total_values
+        on total_values.grain = slice_values.grain
+        and total_values.period_start = slice_values.period_start
+        and total_values.dimension_name = 'total'
+
+),
+{%- else %}
 computed as (
 
     select
@@ -129,6 +166,7 @@ computed as (
     from aggregated
 
 ),
+{%- endif %}
 
 {{ cxux_metric_finalize(definition) }}
 {%- endmacro %}
@@ -162,12 +200,13 @@ computed as (
 {%- endmacro %}
 
 {#- Monthly scorecard of a domain: one row per month, one column per metric of
-    the domain that has a month grain (total slice), deprecated metrics left out.
-    Columns are named after the metric and ordered by name. -#}
+    the domain that has a month grain (total slice), deprecated metrics left out,
+    and share_of_total metrics too (their total is always 1: the shares live in
+    the slices). Columns are named after the metric and ordered by name. -#}
 {% macro cxux_metric_scorecard(domain) -%}
     {%- set metrics = [] -%}
     {%- for definition in cxux_metric_registry_or_empty() | sort(attribute='name') -%}
-        {%- if definition.get('domain') == domain and 'month' in (definition.get('grains') or ['month']) and definition.get('status') != 'deprecated' -%}
+        {%- if definition.get('domain') == domain and 'month' in (definition.get('grains') or ['month']) and definition.get('status') != 'deprecated' and not definition.get('share_of_total') -%}
             {%- do metrics.append(definition['name']) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -208,22 +247,39 @@ select * from final
 {%- endmacro %}
 
 {#- dimension_name and dimension_value of a grouping-sets row: the dimension
-    grouped in this set, or 'total'. Null dimension values were made 'unknown'
-    before grouping, so grouping() alone tells the sets apart. -#}
-{% macro cxux_metric_slice_columns(dimensions) -%}
+    (or crossing) grouped in this set, or 'total'. Null dimension values were made
+    'unknown' before grouping, so grouping() alone tells the sets apart. Crossings
+    are tested first, longest first: a set matches the first listed slice all of
+    whose dimensions it groups, which is the set itself. A crossing's name is its
+    sorted names joined by '|', its value the values in the same order. -#}
+{% macro cxux_metric_slice_columns(dimensions, crossings=[]) -%}
     {%- if dimensions | length == 0 -%}
         'total' as dimension_name,
         'total' as dimension_value,
     {%- else -%}
+        {%- set slices = [] -%}
+        {%- for size in range(dimensions | length, 1, -1) -%}
+            {%- for crossing in crossings if crossing | length == size -%}
+                {%- do slices.append(crossing) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {%- for dimension in dimensions -%}
+            {%- do slices.append([dimension['name']]) -%}
+        {%- endfor -%}
         case
-            {%- for dimension in dimensions %}
-            when grouping(dimension__{{ dimension['name'] }}) = 0 then '{{ dimension['name'] }}'
+            {%- for names in slices %}
+            when {% for name in names %}grouping(dimension__{{ name }}) = 0{{ ' and ' if not loop.last }}{% endfor %} then '{{ names | join('|') }}'
             {%- endfor %}
             else 'total'
         end as dimension_name,
         case
-            {%- for dimension in dimensions %}
-            when grouping(dimension__{{ dimension['name'] }}) = 0 then dimension__{{ dimension['name'] }}
+            {%- for names in slices %}
+            {%- set parts = [] -%}
+            {%- for name in names -%}
+                {%- do parts.append('dimension__' ~ name) -%}
+                {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
+            {%- endfor %}
+            when {% for name in names %}grouping(dimension__{{ name }}) = 0{{ ' and ' if not loop.last }}{% endfor %} then {{ parts[0] if parts | length == 1 else dbt.concat(parts) }}
             {%- endfor %}
             else 'total'
         end as dimension_value,

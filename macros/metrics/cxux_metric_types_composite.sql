@@ -5,14 +5,15 @@
     {{ return(ref('metric__' ~ name)) }}
 {%- endmacro %}
 
-{#- Base rows of another metric, restricted to this definition's grains and slices. -#}
+{#- Base rows of another metric, restricted to this definition's grains and slices
+    (the total, each dimension, each crossing). -#}
 {% macro cxux_metric_input_rows(definition, name) -%}
     {%- set grains = cxux_metric_grains(definition) -%}
-    {%- set dimensions = cxux_metric_dimensions(definition) -%}
+    {%- set slices = cxux_metric_slice_names(definition) -%}
     select *
     from {{ cxux_metric_relation(name) }}
     where grain in ('{{ grains | join("', '") }}')
-        and dimension_name in ('total'{% for dimension in dimensions %}, '{{ dimension['name'] }}'{% endfor %})
+        and dimension_name in ('total'{% for slice in slices %}, '{{ slice }}'{% endfor %})
 {%- endmacro %}
 
 {#- derived: an arithmetic expression over other metrics' values at the same grain,
@@ -227,6 +228,7 @@ computed as (
     {%- set filter = cxux_metric_param(definition, ['filter', 'where']) -%}
     {%- set grains = cxux_metric_grains(definition) -%}
     {%- set dimensions = cxux_metric_dimensions(definition) -%}
+    {%- set crossings = cxux_metric_crossings(definition) -%}
     {%- set type_string = dbt.type_string() -%}
     {%- set aggregate = {'count_distinct': 'count(distinct measure_value)', 'count': 'count(measure_value)', 'sum': 'sum(' ~ cxux_double('measure_value') ~ ')'}[aggregation] -%}
 with source as (
@@ -289,13 +291,14 @@ daily as (
 
     select
         evaluation_date,
-        {{ cxux_metric_slice_columns(dimensions) }}
+        {{ cxux_metric_slice_columns(dimensions, crossings) }}
         {{ aggregate }} as window_value,
         count(*) as window_rows
     from windowed
     group by grouping sets (
         (evaluation_date){% for dimension in dimensions %},
-        (evaluation_date, dimension__{{ dimension['name'] }}){% endfor %}
+        (evaluation_date, dimension__{{ dimension['name'] }}){% endfor %}{% for crossing in crossings %},
+        (evaluation_date, dimension__{{ crossing | join(', dimension__') }}){% endfor %}
     )
 
 ),

@@ -56,10 +56,12 @@ EXPECTED = [
     # annualised: 1 - (1 - 2/3)^12 = 1 - (1/3)^12
     ("customer_churn_rate_annualised", "month", "2024-04-01", 1 - (1 / 3) ** 12),
     ("customer_churn_rate_annualised", "month", "2024-03-01", 0.0),
-    # churned customers: a1 (no cancel: 'unknown') and a2 (price) in April
-    ("churn_reasons", "month", "2024-04-01", 2.0),
-    ("churn_reasons", "quarter", "2024-04-01", 2.0),
-    ("churn_reasons", "year", "2024-01-01", 2.0),
+    # churn reasons is a share of total: the total slice is all churned customers over
+    # themselves (2 / 2 = 1; a1 and a2 in April, nobody else all year); the reasons are
+    # in test_churn_reasons_slices
+    ("churn_reasons", "month", "2024-04-01", 1.0),
+    ("churn_reasons", "quarter", "2024-04-01", 1.0),
+    ("churn_reasons", "year", "2024-01-01", 1.0),
     # MRR March: start a3 60 + a2 12 = 72; a3 expands by 36 on 03-01.
     # GRR = (72 - 0 - 0) / 72 = 1; NRR = (72 + 36) / 72 = 1.5
     ("gross_revenue_retention", "month", "2024-03-01", 1.0),
@@ -256,13 +258,34 @@ def test_nps_keeps_the_latest_answer_per_wave(values):
 
 def test_churn_reasons_slices(catalog_small_warehouse):
     # April's two churned customers: a2 cancelled for price; a1 lapsed without a cancel
+    # -> price 1 / 2 = 0.5, unknown 1 / 2 = 0.5 (numerator the reason's churned customers,
+    # denominator all churned customers, sample size the total's 2)
     rows = catalog_small_warehouse.query("""
-        select dimension_value, value from marts.metric_values
+        select dimension_value, value, numerator, denominator, sample_size
+        from marts.metric_values
         where metric_name = 'churn_reasons' and grain = 'month'
             and period_start = date '2024-04-01' and dimension_name = 'cancel_reason'
         order by dimension_value
     """)
-    assert rows == [("price", 1.0), ("unknown", 1.0)]
+    assert rows == [("price", 0.5, 1.0, 2.0, 2), ("unknown", 0.5, 1.0, 2.0, 2)]
+
+
+def test_nps_crossed_by_segment_and_region_through_query(catalog_small_warehouse):
+    # February's latest NPS answers: r1 = 9 (a1 consumer, US -> north_america), r2 = 3
+    # (a2 consumer, GB -> europe), r11 = 10 (a3 smb, DE -> europe); one answer per cell:
+    # europe|consumer 100 * (0 - 1) / 1 = -100, europe|smb 100, north_america|consumer 100
+    import json
+
+    out = catalog_small_warehouse.cxux("metrics", "query", "nps", "--grain", "month",
+                                       "--by", "segment", "--by", "region",
+                                       "--until", "2024-02-01", "--format", "json")
+    rows = [(r["period_start"], r["segment"], r["region"], r["value"], r["sample_size"])
+            for r in json.loads(out)]
+    assert rows == [
+        ("2024-02-01", "consumer", "europe", -100.0, 1),
+        ("2024-02-01", "smb", "europe", 100.0, 1),
+        ("2024-02-01", "consumer", "north_america", 100.0, 1),
+    ]
 
 
 def test_insufficient_samples_are_flagged(catalog_small_warehouse):

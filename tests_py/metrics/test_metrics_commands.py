@@ -24,6 +24,14 @@ ROWS = [
      "critical"),
     ("csat", "month", "2026-02-01", "total", "total", 0.6, 30, 50, 50, 0.46, 0.72, 0.8,
      "critical"),
+    # the declared crossing [segment, region] of nps: dimension_name is the names sorted
+    # and joined by '|', dimension_value the values in that order (region first)
+    ("nps", "month", "2026-02-01", "region|segment", "europe|smb", 45.0, 27, 60, 60, 25.1,
+     64.9, 30, "on_track"),
+    ("nps", "month", "2026-02-01", "region|segment", "europe|enterprise", 32.5, 13, 40, 40,
+     9.0, 56.0, 30, "on_track"),
+    ("nps", "month", "2026-02-01", "region|segment", "asia_pacific|smb", 22.0, 22, 100, 100,
+     6.0, 38.0, 30, "warning"),
 ]
 
 
@@ -70,7 +78,7 @@ def test_list_table(project, cxux):
     assert lines[0].split() == ["name", "domain", "level", "audience", "type", "status", "unit",
                                 "target", "label"]
     assert [line.split()[0] for line in lines[2:]] == [
-        "churn_reasons", "customer_churn_rate_annualised", "fcp_p75",
+        "customer_churn_rate_annualised", "fcp_p75",
         "feature_adoption_rate", "feature_new_adopters", "first_resolution_time_median",
         "full_resolution_time_p90", "nps_change", "revenue",
         "ticket_count", "ttfb_p75", "umux_lite_sus_equivalent"]
@@ -155,7 +163,12 @@ def test_query_several_metrics_and_until(warehouse, cxux):
      "DIM)")),
     (["--by", "platform"], ("metric 'nps' has no dimension 'platform' (its dimensions: segment, "
                            "region, account_type)")),
-    (["--by", "region", "--by", "segment"], "--by takes one dimension"),
+    (["--by", "region", "--by", "account_type"],
+     ("metric 'nps' does not declare the crossing [region, account_type]: metric_values holds "
+      "only declared crossings (its crossings: --by region --by segment; add `crossings:`")),
+    (["--by", "region", "--by", "region"], "--by region is given twice"),
+    (["--by", "region", "--where", "segment = 'smb'"],
+     "--where uses 'segment', which is not a --by dimension; usable columns: region"),
     (["--grain", "day"], ("metric 'nps' is not computed at grain day (it has month, quarter, "
                          "year)")),
 ])
@@ -164,8 +177,42 @@ def test_query_rejects_bad_input_and_leaves_the_table(warehouse, cxux, args, mes
     assert code == 2
     assert message in err
     connection = duckdb.connect(str(warehouse), read_only=True)
-    assert connection.execute("select count(*) from marts.metric_values").fetchone()[0] == 6
+    count = connection.execute("select count(*) from marts.metric_values").fetchone()[0]
+    assert count == len(ROWS)
     connection.close()
+
+
+def test_query_by_two_dimensions_of_a_crossing(warehouse, cxux):
+    # --by order is the user's (segment, region); the stored order is sorted (region|segment)
+    code, out, _ = cxux("metrics", "query", "nps", "--by", "segment", "--by", "region",
+                        "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [list(r)[:5] for r in rows][0] == ["metric", "grain", "period_start", "segment",
+                                              "region"]
+    assert [(r["segment"], r["region"], r["value"], r["sample_size"]) for r in rows] == [
+        ("smb", "asia_pacific", 22.0, 100),
+        ("enterprise", "europe", 32.5, 40),
+        ("smb", "europe", 45.0, 60),
+    ]
+
+
+def test_query_crossing_where_on_both_dimensions_csv_and_table(warehouse, cxux):
+    code, out, _ = cxux("metrics", "query", "nps", "--by", "region", "--by", "segment",
+                        "--where", "segment = 'smb' and region <> 'asia_pacific'",
+                        "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0])[:5] == ["metric", "grain", "period_start", "region", "segment"]
+    assert [(r["region"], r["segment"], r["value"]) for r in rows] == [
+        ("europe", "smb", "45.0")]
+    code, out, _ = cxux("metrics", "query", "nps", "--by", "segment", "--by", "region",
+                        "--where", "region = 'europe'")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].split()[:5] == ["metric", "grain", "period_start", "segment", "region"]
+    assert [line.split()[3:6] for line in lines[2:]] == [
+        ["enterprise", "europe", "32.5"], ["smb", "europe", "45"]]
 
 
 def test_query_value_with_quote_is_a_parameter(warehouse, cxux):

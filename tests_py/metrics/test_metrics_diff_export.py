@@ -91,6 +91,8 @@ def test_export_metricflow(project):
     definitions = load_definitions(project).definitions
     result = export_metricflow(definitions)
     assert result.skipped == {
+        "churn_reasons": "a share of total divides each slice by the total of its period; "
+                         "MetricFlow metrics are computed within one group",
         "nps_change": "previous_period depends on the query's grain; MetricFlow offsets are "
                       "a fixed window (only same_period_last_year maps to offset_window: 1 "
                       "year)",
@@ -128,3 +130,14 @@ def test_export_command_lists_what_was_not_exported(project, cxux, tmp_path):
     assert code == 0
     assert "not exported: time_on_task_geomean: a geometric mean" in err
     assert "metrics" in yaml.safe_load(out_file.read_text())
+
+
+def test_diff_crossings_as_sets(repo, cxux):
+    tasks = repo / "metrics" / "ux" / "tasks.yml"
+    text = tasks.read_text()
+    assert "crossings: [[task_name, platform]]" in text
+    # the same crossing written in another order is no change; a new one is
+    tasks.write_text(text.replace("crossings: [[task_name, platform]]",
+                                  "crossings: [[platform, task_name], [device_type, platform]]"))
+    assert cxux("metrics", "diff")[1].splitlines()[1:] == [
+        "task_success_rate: crossings: added device_type x platform"]

@@ -128,6 +128,7 @@ def test_normalization_fills_defaults(interface_models):
     assert nps["confidence"] == 0.95
     assert nps["status"] == "draft" and nps["tags"] == [] and nps["dimensions"] == []
     assert nps["columns"] == ["responded_at", "score"]
+    assert nps["crossings"] == [] and nps["share_of_total"] is False
     assert nps["depends_on"] == [] and nps["source_file"] == "metrics/cx/nps.yml"
     assert nps["thresholds"] is None and nps["cut"] is None
     assert change["depends_on"] == ["nps"]
@@ -183,3 +184,34 @@ def test_yaml_merge_keys_are_followed_and_explicit_keys_win(interface_models):
     urgent = {d["name"]: d for d in normalized}["urgent_tickets_opened"]
     assert (urgent["model"], urgent["label"], urgent["filter"]) == (
         "fct_tickets", "Urgent tickets opened", "priority = 'urgent'")
+
+
+def test_normalization_sorts_crossing_names_and_keeps_share_of_total(interface_models):
+    text = """\
+metrics:
+  - name: reasons
+    label: Reasons
+    description: Churned customers by reason and segment.
+    domain: cx
+    level: relationship
+    audience: customer
+    owner: cx
+    type: count
+    share_of_total: true
+    model: fct_customer_months
+    filter: is_churned
+    time: month_start
+    dimensions: [segment, cancel_reason, region]
+    crossings: [[segment, cancel_reason], [region, segment, cancel_reason]]
+    unit: share
+    direction: lower_is_better
+"""
+    raws, problems = load_text(text, "metrics/cx/reasons.yml")
+    more, normalized = validate_definitions(raws, interface_models)
+    assert problems == [] and more == []
+    (reasons,) = normalized
+    # dimension_name of a crossed slice = these names joined by '|'
+    assert reasons["crossings"] == [["cancel_reason", "segment"],
+                                    ["cancel_reason", "region", "segment"]]
+    assert reasons["share_of_total"] is True
+    assert reasons["dimensions"] == ["segment", "cancel_reason", "region"]
