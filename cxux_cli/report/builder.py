@@ -40,6 +40,7 @@ class MetricInfo:
     domain: str  # cx, ux or '' when unknown
     unit: str | None = None
     fmt: str | None = None
+    share_of_total: bool = False  # its total is always 1: the slices carry the news
 
 
 @dataclass
@@ -116,6 +117,7 @@ def load_metric_catalog(project_root: Path | None) -> dict[str, MetricInfo]:
                 domain=entry.get("domain") or path.parent.name,
                 unit=entry.get("unit"),
                 fmt=entry.get("format"),
+                share_of_total=bool(entry.get("share_of_total")),
             )
     return catalog
 
@@ -210,6 +212,8 @@ def collect_report_data(
     for row in current:
         name = row["metric_name"]
         info = catalog.get(name) or MetricInfo(name=name, label=name, domain="")
+        if info.share_of_total:
+            continue
         unit, fmt = row.get("unit") or info.unit, info.fmt
 
         def show(value, unit=unit, fmt=fmt):
