@@ -47,6 +47,16 @@ def build(project: Project, options: BuildOptions) -> dict:
     run_dbt(project, args, vars_=vars_ or None)
 
     summary: dict = {"dbt": "passed"}
+    from cxux_cli.engines import target_type
+
+    engine = target_type(project)
+    if engine != "duckdb":
+        # Quality (GX through DuckDB) and publish (a DuckDB file) are DuckDB-only so far;
+        # on a server engine BI roles read the marts schema through grants.
+        log.warning("target %s (%s): quality checks and publish run on duckdb only; skipped",
+                    project.target, engine)
+        summary["engine"] = engine
+        return summary
     if options.quality:
         from cxux_cli.quality import run_quality
         from cxux_cli.quality.report import format_table

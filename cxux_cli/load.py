@@ -595,6 +595,10 @@ def load_command(directory, mode, allow_extra_columns, check_only, delimiter, ou
         check_only=check_only,
         delimiter=delimiter,
     )
+    if not check_only:
+        from cxux_cli.engines import copy_raw
+
+        copy_raw(project)  # the target's engine gets the same raw tables (no-op on duckdb)
     if output_format.lower() == "json":
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

@@ -160,15 +160,10 @@ def spark_session(project):
         .config("spark.driver.memory", os.environ.get("CXUX_SPARK_DRIVER_MEMORY", "4g"))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.extraJavaOptions", f"-Dderby.stream.error.file={base / 'derby.log'}")
         .enableHiveSupport()
     )
-    cwd = os.getcwd()
-    try:
-        # derby.log lands in the working directory: keep it with the metastore.
-        os.chdir(base)
-        return builder.getOrCreate()
-    finally:
-        os.chdir(cwd)
+    return builder.getOrCreate()
 
 
 def copy_raw_to_spark(project, con, tables, spill: Path) -> dict[str, int]:

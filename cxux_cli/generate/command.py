@@ -44,6 +44,9 @@ def generate(ctx, scale, seed, as_of, schema):
         project.duckdb_path, project.root, schema=schema or project.raw_schema, seed=seed,
         scale=scale, as_of=as_of.date() if as_of else None,
     )
+    from cxux_cli.engines import copy_raw
+
+    copy_raw(project)  # the target's engine gets the same raw tables (no-op on duckdb)
     width = max(len(name) for name in counts)
     for name, count in counts.items():
         click.echo(f"{name:<{width}}  {count:>12,}")
