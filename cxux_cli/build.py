@@ -21,6 +21,7 @@ log = logging.getLogger("cxux.build")
 @dataclass
 class BuildOptions:
     select: tuple[str, ...] = ()
+    selector: str | None = None
     full_refresh: bool = False
     quality: bool = True
     publish: bool = True
@@ -36,6 +37,8 @@ def build(project: Project, options: BuildOptions) -> dict:
     args = ["build"]
     if options.select:
         args += ["--select", *options.select]
+    if options.selector:
+        args += ["--selector", options.selector]
     if options.full_refresh:
         args.append("--full-refresh")
     log.info("dbt %s", " ".join(args))
@@ -133,7 +136,11 @@ def print_summary(summary: dict) -> None:
 
 @click.command("build")
 @click.option("--select", "-s", multiple=True, help="dbt node selection (as in `dbt build --select`).")
-@click.option("--full-refresh", is_flag=True, help="Rebuild incremental models from scratch.")
+@click.option("--selector", metavar="NAME",
+              help="A selector of selectors.yml, e.g. daily (everything but the unit tests, which "
+                   "do not depend on the data).")
+@click.option("--full-refresh", is_flag=True,
+              help="Rebuild incremental models from scratch (after backfills or corrections).")
 @click.option("--quality/--no-quality", default=True, show_default=True,
               help="Run the Great Expectations checkpoint after dbt build.")
 @click.option("--publish/--no-publish", default=True, show_default=True,
@@ -143,12 +150,14 @@ def print_summary(summary: dict) -> None:
                    "rejected and quality judges complete periods before it. Default: now. "
                    "Pin it to rebuild past data reproducibly.")
 @click.pass_context
-def build_command(ctx, select, full_refresh, quality, publish, as_of):
+def build_command(ctx, select, selector, full_refresh, quality, publish, as_of):
     """Build the warehouse: dbt build (models and tests), quality checks, publish.
 
     \b
     Examples:
       cxux build                       everything, then publish
+      cxux build --selector daily      a daily load: incremental facts, no unit tests
+      cxux build --full-refresh        after a backfill
       cxux build --no-quality --no-publish -s staging+
     """
     from cxux_cli.cli import get_project
@@ -161,6 +170,7 @@ def build_command(ctx, select, full_refresh, quality, publish, as_of):
             raise click.BadParameter(
                 f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of"
             ) from None
-    options = BuildOptions(select, full_refresh, quality, publish and not select, as_of)
+    # a partial build (--select) is never published: BI tools see whole builds only
+    options = BuildOptions(select, selector, full_refresh, quality, publish and not select, as_of)
     summary = build(project, options)
     print_summary(summary)
