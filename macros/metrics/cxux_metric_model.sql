@@ -122,7 +122,6 @@ aggregated as (
 
 ),
 
-{%- if definition.get('share_of_total') %}
 slice_values as (
 
     select
@@ -135,6 +134,7 @@ slice_values as (
 
 ),
 
+{%- if definition.get('share_of_total') %}
 {#- share_of_total (count, count_distinct, sum): each slice's aggregate over the
     total's of the same grain and period; the total row is 1. No interval. -#}
 computed as (
@@ -157,13 +157,7 @@ computed as (
 {%- else %}
 computed as (
 
-    select
-        grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        {{ computed | join(',\n        ') }}
-    from aggregated
+    select * from slice_values
 
 ),
 {%- endif %}
