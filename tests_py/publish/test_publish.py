@@ -100,8 +100,11 @@ def test_failed_quality_never_publishes(project, monkeypatch):
     assert not failed.passed
 
     import cxux_cli.dbt_runner
+    import cxux_cli.engines
     import cxux_cli.quality
 
+    # this project is a bare folder (no profiles.yml): the target is the duckdb default
+    monkeypatch.setattr(cxux_cli.engines, "target_type", lambda project: "duckdb")
     monkeypatch.setattr(cxux_cli.dbt_runner, "run_dbt", lambda *a, **k: None)
     monkeypatch.setattr(cxux_cli.quality, "run_quality", lambda *a, **k: failed)
     compiler = pytest.importorskip("cxux_cli.metrics.compiler")
