@@ -113,9 +113,15 @@ def bench_scale(scale: float, args, workdir: Path) -> dict:
                CXUX_DUCKDB_MEMORY_LIMIT=args.memory_limit, CXUX_DUCKDB_THREADS=str(args.threads),
                CXUX_DUCKDB_TEMP_DIR=str(workdir / f"{tag}.spill"))
     result: dict = {"scale": scale}
-    print(f"[{tag}] generate", file=sys.stderr, flush=True)
-    result["generate"] = timed([str(VENV_BIN / "cxux"), "generate", "--scale", str(scale), "--seed",
-                                str(args.seed), "--as-of", args.as_of], env, workdir / f"{tag}_generate.log")
+    if args.raw_from:  # raw data generated earlier with the same scale, seed and as-of
+        print(f"[{tag}] copy raw data from {args.raw_from}", file=sys.stderr, flush=True)
+        shutil.copyfile(args.raw_from, db)
+        result["generate"] = {"seconds": None, "peak_rss_mb": None, "exit_code": 0,
+                              "reused_from": str(args.raw_from)}
+    else:
+        print(f"[{tag}] generate", file=sys.stderr, flush=True)
+        result["generate"] = timed([str(VENV_BIN / "cxux"), "generate", "--scale", str(scale), "--seed",
+                                    str(args.seed), "--as-of", args.as_of], env, workdir / f"{tag}_generate.log")
     load_day = (dt.date.fromisoformat(args.as_of) - dt.timedelta(days=1)).isoformat()
     with duckdb.connect(str(db)) as con:
         con.execute("create schema if not exists bench_holdback")
@@ -171,6 +177,12 @@ def bench_scale(scale: float, args, workdir: Path) -> dict:
     return result
 
 
+def generated(run: dict) -> str:
+    if run.get("reused_from"):
+        return "generated earlier"
+    return f"{run['seconds']} ({run['peak_rss_mb']})"
+
+
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
@@ -195,7 +207,7 @@ def markdown(report: dict) -> str:
         events = r["raw_rows"].get("events", 0) + r["appended_rows"]["events"]
         lines.append(
             f"| {r['scale']:g} | {events:,} | {r['raw_mb']} "
-            f"| {r['generate']['seconds']} ({r['generate']['peak_rss_mb']}) | {r['scan_limit_seconds']} "
+            f"| {generated(r['generate'])} | {r['scan_limit_seconds']} "
             f"| {r['full_build']['seconds']} ({r['full_build']['peak_rss_mb']}) | {part} "
             f"| {ratio['full_build_over_scan']}{flag(ratio['full_build_over_scan'] <= 10)} "
             f"| {r['incremental_build']['seconds']} ({r['incremental_build']['peak_rss_mb']}) "
@@ -226,8 +238,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("CXUX_DUCKDB_THREADS", "2")))
     parser.add_argument("--keep", action="store_true", help="keep spill directories")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results")
+    parser.add_argument("--raw-from", type=Path,
+                        help="copy this DuckDB file (made by `cxux generate` with the same scale, seed "
+                             "and as-of) instead of generating; one scale only")
     parser.add_argument("dbt_args", nargs="*", help="extra dbt build arguments, after --")
     args = parser.parse_args()
+    if args.raw_from and len(args.scales) != 1:
+        parser.error("--raw-from needs exactly one --scales value")
     args.workdir.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%M%SZ")
