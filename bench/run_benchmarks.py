@@ -41,7 +41,8 @@ VENV_BIN = Path(sys.executable).parent
 BIG_TABLES = ("page_views", "events")
 SCAN_SCRIPT = """
 import sys, time, duckdb
-con = duckdb.connect(sys.argv[1], read_only=True, config={"enable_progress_bar": False})
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("set enable_progress_bar = false")
 tables = [r[0] for r in con.execute(
     "select table_name from duckdb_tables() where schema_name = 'raw' order by 1").fetchall()]
 started = time.perf_counter()
