@@ -18,7 +18,7 @@ US_PER_DAY = 24 * US_PER_H
 
 STREAMS = {  # one independent random stream per generation step
     "accounts": 1, "users": 2, "subscriptions": 3, "orders": 4, "tickets": 5, "surveys": 6,
-    "reviews": 7, "usage": 100,
+    "reviews": 7, "incident": 8, "usage": 100,
 }
 
 

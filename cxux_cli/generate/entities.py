@@ -168,8 +168,13 @@ def _plan_mrr(plan: np.ndarray, seats: np.ndarray) -> np.ndarray:
     return np.where(per_seat, price[plan] * seats, price[plan])
 
 
-def make_subscriptions(ctx, acc: dict, users: dict) -> dict:
-    """Subscription histories, simulated event slot by event slot for all subscriptions at once."""
+def make_subscriptions(ctx, acc: dict, users: dict, traits: dict) -> dict:
+    """Subscription histories, simulated event slot by event slot for all subscriptions at once.
+
+    The incident's use by affected users is planned between the base histories and the
+    incident cancels (traits["incident"]), so the cancels follow the accounts' own exposure."""
+    from cxux_cli.generate import incident
+
     rng, tl = rng_for(ctx.seed, "subscriptions"), ctx.timeline
     kind = acc["kind"]
     share = np.array([P.SUBSCRIBER_SHARE[k] for k in P.ACCOUNT_TYPES])[kind]
@@ -245,7 +250,10 @@ def make_subscriptions(ctx, acc: dict, users: dict) -> dict:
     ev = {k: np.concatenate(v) for k, v in rows.items()}
     order = np.lexsort((ev["t"], ev["sub"]))
     ev = {k: v[order] for k, v in ev.items()}
-    ev, churned = _plant_incident_cancels(ctx, rng, ev, acc["region"][sub_acc], n)
+    base_end = _ended_at(ev, sub_acc, acc["n"])
+    traits["incident"] = incident.plan_incident_usage(ctx, users, traits, acc["n"], base_end)
+    exposed_at = traits["incident"]["account_exposed_at"][sub_acc]
+    ev, churned = _plant_incident_cancels(ctx, rng, ev, exposed_at, n)
 
     order = np.lexsort((ev["sub"], ev["t"]))
     ev = {k: v[order] for k, v in ev.items()}
@@ -269,24 +277,35 @@ def make_subscriptions(ctx, acc: dict, users: dict) -> dict:
         "currency": "'USD'",
         "cancel_reason": lookup(P.CANCEL_REASONS, "reason"),
     })
-    # When each account's subscription finally ended (no reactivation after), else never.
+    ended_at = _ended_at(ev, sub_acc, acc["n"])
     by_sub = np.lexsort((ev["t"], ev["sub"]))
     last_rows = by_sub[np.r_[np.flatnonzero(np.diff(ev["sub"][by_sub]) != 0), len(plan) - 1]]
-    ended_at = np.full(acc["n"], np.iinfo(np.int64).max)
-    final_cancel = ev["type"][last_rows] == "cancel"
-    ended_at[sub_acc[ev["sub"][last_rows][final_cancel]]] = ev["t"][last_rows][final_cancel]
     plan_now = np.full(acc["n"], -1)
     plan_now[sub_acc[ev["sub"][last_rows]]] = plan[last_rows]
     return {"subscribed": subscribed, "ended_at": ended_at, "incident_churned": churned,
-            "plan": plan_now}
+            "plan": plan_now, "incident": traits["incident"]}
 
 
-def _plant_incident_cancels(ctx, rng, ev: dict, sub_region: np.ndarray, n: int):
-    """Europe subscribers active at a moment in or just after the incident month cancel with
-    reason ux_issues (probability INCIDENT['extra_cancel_probability']); later events vanish."""
+def _ended_at(ev: dict, sub_acc: np.ndarray, n_accounts: int) -> np.ndarray:
+    """When each account's subscription finally ended (no reactivation after), else never."""
+    by_sub = np.lexsort((ev["t"], ev["sub"]))
+    last_rows = by_sub[np.r_[np.flatnonzero(np.diff(ev["sub"][by_sub]) != 0), len(by_sub) - 1]]
+    ended_at = np.full(n_accounts, np.iinfo(np.int64).max)
+    final_cancel = ev["type"][last_rows] == "cancel"
+    ended_at[sub_acc[ev["sub"][last_rows][final_cancel]]] = ev["t"][last_rows][final_cancel]
+    return ended_at
+
+
+def _plant_incident_cancels(ctx, rng, ev: dict, exposed_at: np.ndarray, n: int):
+    """Exposed subscribers (a user of the account had a failed or abandoned task attempt
+    during the incident) still active a few days after their first such attempt cancel
+    with reason ux_issues (probability INCIDENT['exposed_cancel_probability']); later
+    events vanish. Unexposed subscribers keep the base rate."""
     tl, inc = ctx.timeline, P.INCIDENT
-    window = (tl.incident_end - tl.incident_start) + inc["cancel_window_days_after_end"] * US_PER_DAY
-    tc = tl.incident_start + 3 * US_PER_DAY + (rng.random(n) * (window - 3 * US_PER_DAY)).astype(np.int64)
+    exposed = exposed_at < np.iinfo(np.int64).max
+    low, high = inc["cancel_delay_days"]
+    delay = (rng.uniform(low, high, n) * US_PER_DAY).astype(np.int64)
+    tc = np.where(exposed, exposed_at, tl.end) + np.where(exposed, delay, 0)
     before = ev["t"] < tc[ev["sub"]]
     count_before = np.bincount(ev["sub"][before], minlength=n)
     first_row = np.searchsorted(ev["sub"], np.arange(n))
@@ -294,7 +313,7 @@ def _plant_incident_cancels(ctx, rng, ev: dict, sub_region: np.ndarray, n: int):
     has_before = count_before > 0
     last_type = np.where(has_before, ev["type"][np.maximum(last_row, 0)], "cancel")
     active_at = has_before & (last_type != "cancel")
-    chosen = (sub_region == EUROPE) & active_at & (rng.random(n) < inc["extra_cancel_probability"])
+    chosen = exposed & active_at & (rng.random(n) < inc["exposed_cancel_probability"])
     chosen &= tc < tl.end - US_PER_H
     keep = ~(chosen[ev["sub"]] & ~before)
     subs = np.flatnonzero(chosen)

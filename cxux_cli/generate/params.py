@@ -160,8 +160,11 @@ INCIDENT = {
     "ttfb_multiplier": 1.6,
     "failure_error_events": 2,  # error events logged in each failed attempt during the incident
     "extra_bug_ticket_probability": 0.35,  # per affected account, one bug ticket in the month
-    "extra_cancel_probability": 0.18,  # per subscriber active at the start, cancel ux_issues
-    "cancel_window_days_after_end": 14,  # the cancels fall in the month or 14 days after it
+    # churn caused by the incident, account by account: a subscriber whose users had a failed
+    # or abandoned task attempt during the incident ("exposed") cancels with reason ux_issues
+    # with this probability, this many days (uniform) after its first such attempt
+    "exposed_cancel_probability": 0.6,
+    "cancel_delay_days": (2, 21),
     "nps_shift": -1.5,  # relationship NPS mean shift for affected accounts in month and month+1
     "sus_shift": -0.8,  # item-level shift of SUS / UMUX-Lite latent for affected users
 }

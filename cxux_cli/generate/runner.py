@@ -19,7 +19,7 @@ from cxux_cli.generate.base import Timeline, add_months
 from cxux_cli.generate.writer import create_table, insert
 
 log = logging.getLogger("cxux.generate")
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: incident churn follows each account's own exposure
 
 
 @dataclass
@@ -68,12 +68,15 @@ def generate_raw(duckdb_path: Path, project_root: Path, *, schema: str = "raw", 
         acc = entities.make_accounts(ctx)
         users = entities.make_users(ctx, acc)
         entities.make_products(ctx)
-        subs = entities.make_subscriptions(ctx, acc, users)
+        # usage traits first: who meets the planted incident (and so may churn from it)
+        # depends on how actively each user uses the product
+        traits = usage.user_traits(ctx, users)
+        subs = entities.make_subscriptions(ctx, acc, users, traits)
         acc["ended_at"] = subs["ended_at"]
+        usage.user_ends(ctx, users, acc)
         orders = entities.make_orders(ctx, acc, users, subs)
         log.info("commerce done: %s", {k: v for k, v in ctx.rows.items()})
         tickets = service.make_tickets(ctx, acc, users, subs)
-        traits = usage.user_traits(ctx, users, acc)
         service.make_surveys(ctx, acc, users, orders, tickets, traits)
         service.make_reviews(ctx, acc, users, orders, subs, traits)
         _make_usage_spooled(ctx, duckdb_path, users, traits)
@@ -166,8 +169,11 @@ def _write_meta(con, ctx: Context, subs: dict, as_of: dt.date) -> None:
         "ttfb_multiplier": "TTFB multiplied by this",
         "failure_error_events": "error events inside each failed task attempt",
         "extra_bug_ticket_probability": "chance an affected account files one extra bug ticket",
-        "extra_cancel_probability": "chance an affected active subscriber cancels (ux_issues)",
-        "cancel_window_days_after_end": "incident cancels fall in the month or this many days after",
+        "exposed_cancel_probability": "chance an exposed subscriber (a user of the account had a failed"
+                                      " or abandoned task attempt during the incident) cancels, ux_issues;"
+                                      " unexposed subscribers keep the base rate",
+        "cancel_delay_days": "incident cancels fall this many days (uniform) after the account's first"
+                             " failed or abandoned attempt in the incident",
         "nps_shift": "shift of the mean relationship NPS score in the month and the next",
         "sus_shift": "shift of the SUS/UMUX-Lite latent (1-5 item scale) in the month and the next",
         "months_before_as_of": "the incident month starts this many months before as_of's month",
@@ -182,6 +188,8 @@ def _write_meta(con, ctx: Context, subs: dict, as_of: dt.date) -> None:
          "task attempt outcome shares for affected users in the incident month"),
         ("ux_incident", "incident_cancels", str(subs["incident_churned"]),
          "subscriptions cancelled with reason ux_issues by the incident (realised count)"),
+        ("ux_incident", "exposed_accounts", str(subs["incident"]["exposed_accounts"]),
+         "accounts with such a user: the only ones whose churn the incident raises (realised count)"),
     ]
     for effect, parameter, value, description in rows:
         con.execute("insert into cxux_meta.planted_effects values (?, ?, ?, ?, ?, ?, ?)",

@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from cxux_cli.generate import incident
 from cxux_cli.generate import params as P
 from cxux_cli.generate.base import US_PER_DAY, US_PER_H, US_PER_S, choice, rng_for
 from cxux_cli.generate.entities import EUROPE, region_shift
@@ -28,8 +29,9 @@ MAX_SCALE_PER_CHUNK = 10  # about 0.4M events per chunk: a few hundred MB of arr
 LIFETIME_DAYS = {"business": 700.0, "consumer": 420.0, "child": 300.0, "free": 120.0}
 
 
-def user_traits(ctx, users: dict, acc: dict) -> dict:
-    """Per-user platform, devices, activity level and when they stop using the product."""
+def user_traits(ctx, users: dict) -> dict:
+    """Per-user platform, devices, activity level and when their own use would end
+    (users["life_end"]; `user_ends` then cuts it at the account's final cancel)."""
     rng, tl = rng_for(ctx.seed, "usage", 0), ctx.timeline
     n = users["n"]
     kind = np.array([KIND_CODES[k] for k in users["kind"]])
@@ -39,17 +41,21 @@ def user_traits(ctx, users: dict, acc: dict) -> dict:
     rate = np.array([P.SESSION_RATE[k] for k in KIND_CODES])[kind]
     rate = rate * np.exp(0.8 * rng.standard_normal(n) - 0.32)  # lognormal, mean 1
     life = np.array([LIFETIME_DAYS[k] for k in KIND_CODES])[kind]
-    end = users["signup"] + (rng.exponential(life) * US_PER_DAY).astype(np.int64) + US_PER_DAY
-    paid = users["account"] >= 0
-    account_end = np.where(paid, acc["ended_at"][np.maximum(users["account"], 0)], np.iinfo(np.int64).max)
-    end = np.minimum(end, np.where(account_end < np.iinfo(np.int64).max - US_PER_DAY * 30,
-                                   account_end + 14 * US_PER_DAY, account_end))
-    users["end"] = np.minimum(end, tl.end)
+    users["life_end"] = users["signup"] + (rng.exponential(life) * US_PER_DAY).astype(np.int64) + US_PER_DAY
     n_visitors = round(P.VISITORS_PER_USER * n)
     visitor_first = tl.sample_times(rng, tl.leisure_weights, np.full(n_visitors, tl.start),
                                     np.full(n_visitors, tl.end - US_PER_H))
     return {"kind": kind, "platform": platform, "second": second, "rate": rate,
             "visitor_first": visitor_first}
+
+
+def user_ends(ctx, users: dict, acc: dict) -> None:
+    """users["end"]: own lifetime, or 14 days after the account's final cancel if earlier."""
+    paid = users["account"] >= 0
+    account_end = np.where(paid, acc["ended_at"][np.maximum(users["account"], 0)], np.iinfo(np.int64).max)
+    end = np.minimum(users["life_end"], np.where(account_end < np.iinfo(np.int64).max - US_PER_DAY * 30,
+                                                 account_end + 14 * US_PER_DAY, account_end))
+    users["end"] = np.minimum(end, ctx.timeline.end)
 
 
 def _devices(rng, platform):
@@ -99,9 +105,11 @@ def _chunk(ctx, users, traits, chunk, ms, me, counters):
     hi = np.minimum(me, users["end"])
     expected = np.where(business, tl.weight_between(tl.work_weights, lo, np.maximum(lo, hi)),
                         tl.weight_between(tl.leisure_weights, lo, np.maximum(lo, hi)))
-    count = rng.poisson(traits["rate"] * expected * (hi > lo))
+    # Affected users' use during the incident was planned up front (incident.py): replay it.
+    in_incident = (ms >= tl.incident_start) & (me <= tl.incident_end)
+    planned = in_incident & (users["region"] == EUROPE)
+    count = rng.poisson(traits["rate"] * expected * (hi > lo) * ~planned)
     s_user = np.repeat(np.arange(n_users), count)
-    k = len(s_user)
     s_lo, s_hi = lo[s_user], hi[s_user]
     t_work = tl.sample_times(rng, tl.work_weights, s_lo, s_hi)
     t_leisure = tl.sample_times(rng, tl.leisure_weights, s_lo, s_hi)
@@ -110,6 +118,10 @@ def _chunk(ctx, users, traits, chunk, ms, me, counters):
     local_hour = np.where(s_business, 13.0, np.where(traits["kind"][s_user] == 2, 17.0, 19.5))
     t = tl.with_time_of_day(rng, t, local_hour, region_shift(users["region"][s_user]), sd=3.0)
     t = np.clip(t, s_lo, s_hi - 1)
+    p_user, p_t, p_tasks, p_outcome = incident.sessions_in(traits["incident"], users, ms, me)
+    n_ordinary = len(s_user)
+    s_user, t = np.concatenate([s_user, p_user]), np.concatenate([t, p_t])
+    k = len(s_user)
     use_second = (traits["second"][s_user] >= 0) & (rng.random(k) < 0.25)
     platform = np.where(use_second, traits["second"][s_user], traits["platform"][s_user])
     anon = np.where(use_second, n_users + s_user, s_user) + 1
@@ -140,8 +152,9 @@ def _chunk(ctx, users, traits, chunk, ms, me, counters):
     n_s = len(sess["t"])
     signed_in = sess["user"] >= 0
     sess["device"] = _devices(rng, sess["platform"])
-    region = np.where(sess["owner"] >= 0, users["region"][np.maximum(sess["owner"], 0)], -1)
-    hit = signed_in & (region == EUROPE) & (sess["t"] >= tl.incident_start) & (sess["t"] < tl.incident_end)
+    # the planned sessions (signed in, affected, in the incident month) are the hit ones
+    hit = np.zeros(n_s, dtype=bool)
+    hit[n_ordinary:k] = True
     late = np.isin(sess["platform"], [1, 2]) & (rng.random(n_s) < P.LATE_SESSION_SHARE_MOBILE)
     delay = np.where(late, US_PER_H + (rng.exponential(1.5, n_s) * US_PER_DAY).astype(np.int64), 0)
     session_id = counters["session"] + np.arange(1, n_s + 1)
@@ -226,12 +239,13 @@ def _chunk(ctx, users, traits, chunk, ms, me, counters):
     add("feature_used", feats, *on_page(feats), feature=choice(rng, len(feats), P.FEATURE_WEIGHTS))
     p_task = np.where(business[np.maximum(sess["owner"], 0)], 0.5, 0.35)
     n_task = np.where(signed_in, (rng.random(n_s) < p_task).astype(int) + (rng.random(n_s) < p_task * 0.2), 0)
+    n_task[n_ordinary:k] = p_tasks
     a_s = np.repeat(np.arange(n_s), n_task)
     na = len(a_s)
     a_start, a_path = on_page(a_s)
     a_hit = hit[a_s]
-    outcome = np.where(a_hit, choice(rng, na, P.TASK_OUTCOMES_INCIDENT),
-                       choice(rng, na, P.TASK_OUTCOMES_BASE))
+    outcome = choice(rng, na, P.TASK_OUTCOMES_BASE)
+    outcome[a_hit] = p_outcome  # attempts are in session order, as planned
     duration = np.array([75.0, 110.0, 140.0, 60.0])[outcome] * np.exp(0.6 * rng.standard_normal(na))
     duration = (duration * np.where(a_hit, 1.4, 1.0) * US_PER_S).astype(np.int64)
     task = choice(rng, na, P.TASK_WEIGHTS)

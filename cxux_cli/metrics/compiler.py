@@ -44,6 +44,31 @@ METRIC_VALUE_COLUMNS = (
 )
 KEY_COLUMNS = ("metric_name", "grain", "period_start", "dimension_name", "dimension_value")
 
+# A metric is an incremental model (docs/incremental.md, "Metric models") when it
+# aggregates one of these large, incremental facts with an aggregate that sorts or
+# deduplicates (a checksum pass over the fact costs about as much as an additive
+# aggregate such as a count, sum, mean or share, so those are rebuilt in full) and
+# has no quarter or year grain (any changed day would rebuild the whole quarter).
+INCREMENTAL_SOURCES = frozenset(
+    {"fct_page_views", "fct_task_attempts", "fct_sessions", "fct_user_days", "fct_feature_usage"})
+INCREMENTAL_TYPES = frozenset({"count_distinct", "median", "percentile"})
+INCREMENTAL_GRAINS = frozenset({"day", "week", "month"})
+INCREMENTAL_CONFIG = (
+    "{{ config(materialized=cxux_incremental_materialization(), "
+    "incremental_strategy='delete+insert', unique_key=['grain', 'period_start'], "
+    "on_schema_change='append_new_columns') }}\n")
+CHECKSUM_COLUMN = ("source_checksum", "Sum of the checksums of the source rows of this row's "
+                   "period and slice (incremental metric models only): an incremental run "
+                   "rebuilds the periods whose total row's checksum no longer matches the "
+                   "source (docs/incremental.md).")
+
+
+def is_incremental(definition: dict) -> bool:
+    """Whether the metric's model is incremental (see INCREMENTAL_SOURCES)."""
+    return (definition["type"] in INCREMENTAL_TYPES
+            and definition.get("model") in INCREMENTAL_SOURCES
+            and set(definition.get("grains") or ["month"]) <= INCREMENTAL_GRAINS)
+
 
 def _hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
@@ -80,6 +105,8 @@ def model_text(definition: dict) -> str:
         refs.append(definition["model"])
     refs += [f"metric__{name}" for name in definition["depends_on"]]
     body = "".join(f"-- depends_on: {{{{ ref('{ref}') }}}}\n" for ref in refs)
+    if is_incremental(definition):
+        body += INCREMENTAL_CONFIG
     body += f"{{{{ cxux_metric_model('{definition['name']}') }}}}\n"
     return _header("--", body, definition["source_file"]) + body
 
@@ -124,7 +151,8 @@ def models_yml_text(definitions: list[dict]) -> str:
             f"            columns: {json.dumps(list(KEY_COLUMNS))}",
             "    columns:",
         ]
-        for column, description in METRIC_VALUE_COLUMNS:
+        columns = METRIC_VALUE_COLUMNS + ((CHECKSUM_COLUMN,) if is_incremental(d) else ())
+        for column, description in columns:
             out.append(f"      - name: {column}")
             out.append(f"        description: {_yaml_quote(description)}")
             if column in ("metric_name", "grain", "period_start", "dimension_name",

@@ -72,6 +72,7 @@ MART_KEYS: dict[str, tuple[str, ...]] = {
     "fct_task_attempts": ("task_attempt_id",),
     "fct_user_days": ("user_id", "activity_date"),
     "fct_feature_usage": ("user_id", "feature"),
+    "fct_user_feature_months": ("user_id", "month_start", "feature"),
     "fct_account_seat_months": ("account_id", "month_start"),
     "metric_values": (
         "metric_name", "grain", "period_start", "dimension_name", "dimension_value",

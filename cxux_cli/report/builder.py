@@ -3,7 +3,8 @@
     html = build_report_html(duckdb_path, since=date(2025, 1, 1))
 
 Reads `marts.metric_values` (headline and trends), the experience marts
-(`mart_experience_link`, `mart_experience_signals`, `mart_experience_hotspots`)
+(`mart_experience_link`, `mart_experience_link_monthly`, `mart_experience_signals`,
+`mart_experience_hotspots`)
 when they exist, and metric labels and domains from `metrics/{cx,ux}/*.yml`.
 """
 
@@ -57,6 +58,7 @@ class ReportData:
     link: list = field(default_factory=list)  # one dict per signal with its bands
     signals: list = field(default_factory=list)
     hotspots: list = field(default_factory=list)
+    link_months: list = field(default_factory=list)  # months where poor UX churned most
     missing: list = field(default_factory=list)
 
 
@@ -381,6 +383,32 @@ def _collect_link(con, tables: set[str], data: ReportData) -> None:
             data.signals.append(row)
     else:
         data.missing.append("mart_experience_signals")
+
+    if "mart_experience_link_monthly" in tables:
+        for row in _rows(
+            con,
+            f"select * from {SCHEMA}.mart_experience_link_monthly "
+            "where ux_band = 'poor' and churn_z_rank between 1 and 3 "
+            "order by churn_z_vs_good desc, ux_signal, month_start",
+        ):
+            row = dict(row)
+            row["month_text"] = _as_date(row["month_start"]).strftime("%Y-%m")
+            row["poor_text"] = _pct(row["churn_rate"])
+            row["poor_ci_text"] = (
+                f"{_pct(row['churn_rate_ci_lower'])} to {_pct(row['churn_rate_ci_upper'])}"
+                if row["churn_rate_ci_lower"] is not None
+                else ""
+            )
+            good_rate = (
+                row["good_churned_accounts"] / row["good_at_risk_accounts"]
+                if row["good_at_risk_accounts"]
+                else None
+            )
+            row["good_text"] = _pct(good_rate)
+            row["z_text"] = f"{row['churn_z_vs_good']:.2f}"
+            data.link_months.append(row)
+    else:
+        data.missing.append("mart_experience_link_monthly")
 
     if "mart_experience_hotspots" in tables:
         for row in _rows(

@@ -21,13 +21,15 @@
 {%- endmacro %}
 
 {#- The lookback cutoff as a SQL timestamp literal, or none on a full build (first run,
-    --full-refresh, or an empty model): then the model selects everything. -#}
-{% macro cxux_incremental_cutoff(column_name) -%}
+    --full-refresh, or an empty model): then the model selects everything.
+    `where` limits the rows whose latest value counts (e.g. accepted rows only, so a
+    quarantined timestamp in the future does not move the window). -#}
+{% macro cxux_incremental_cutoff(column_name, where=none) -%}
     {#- unit tests build the model from fixtures: always the full branch -#}
     {%- if not execute or model.resource_type != 'model' or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set result = run_query('select max(' ~ column_name ~ ') from ' ~ this) -%}
+    {%- set result = run_query('select max(' ~ column_name ~ ') from ' ~ this ~ (' where ' ~ where if where else '')) -%}
     {%- set latest = result.columns[0].values()[0] -%}
     {%- if latest is none -%}
         {{ return(none) }}

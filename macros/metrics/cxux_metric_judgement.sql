@@ -74,8 +74,9 @@
 {#- Final select shared by every type. Expects a relation `computed` with grain,
     period_start, dimension_name, dimension_value, value, numerator, denominator,
     sample_size, ci_lower, ci_upper, ci_method; adds the judgement columns and
-    casts everything to the metric_values contract. -#}
-{% macro cxux_metric_finalize(definition, computed='computed') -%}
+    casts everything to the metric_values contract. checksum: also keep
+    source_checksum (incremental metric models, docs/incremental.md). -#}
+{% macro cxux_metric_finalize(definition, computed='computed', checksum=false) -%}
     {%- set grains = cxux_metric_grains(definition) -%}
     {%- set min_sample = cxux_metric_param(definition, 'min_sample') -%}
     {%- set confidence = cxux_metric_param(definition, 'confidence', 0.95) -%}
@@ -116,6 +117,9 @@ final as (
         cast({{ cxux_metric_status(definition) }} as {{ type_string }}) as status,
         cast('{{ definition.get('direction') or 'higher_is_better' }}' as {{ type_string }}) as direction,
         cast({{ "'" ~ definition.get('unit') ~ "'" if definition.get('unit') else 'null' }} as {{ type_string }}) as unit
+        {%- if checksum %},
+        cast(source_checksum as {{ dbt.type_bigint() }}) as source_checksum
+        {%- endif %}
     from with_judgement
 )
 

@@ -63,6 +63,11 @@
     {%- set time = cxux_metric_required(definition, ['time', 'time_column', 'timestamp']) -%}
     {%- set filter = cxux_metric_param(definition, ['filter', 'where']) -%}
     {%- set type_string = dbt.type_string() -%}
+    {%- set checksums = cxux_metric_is_incremental_model() -%}
+    {%- set incremental_run = checksums and cxux_metric_incremental_run() -%}
+    {%- set checksummed = [] -%}
+    {%- for grain in grains -%}{%- do checksummed.append('period__' ~ grain) -%}{%- endfor -%}
+    {%- for dimension in dimensions -%}{%- do checksummed.append('dimension__' ~ dimension['name']) -%}{%- endfor -%}
 with source as (
 
     select * from {{ ref(cxux_metric_required(definition, ['model', 'source_model'])) }}
@@ -80,6 +85,7 @@ filtered as (
         {%- endfor %}
         {%- for alias, expression in columns %}
         {{ expression }} as {{ alias }},
+        {%- do checksummed.append(alias) -%}
         {%- endfor %}
         1 as row_weight
     from source
@@ -89,6 +95,83 @@ filtered as (
     {%- endif %}
 
 ),
+{%- if checksums %}
+
+checksummed as (
+
+    select
+        *,
+        {#- the definition's hash is part of every row's checksum: a changed definition
+            (target, filter, interval ...) rebuilds every period #}
+        {{ cxux_row_checksum(checksummed + ["'" ~ local_md5(tojson(definition, sort_keys=true)) ~ "'"]) }} as row_checksum
+    from filtered
+
+),
+{%- endif %}
+{%- if incremental_run %}
+
+{#- Incremental run (docs/incremental.md): recompute only the periods whose source
+    rows changed. A period's checksum (sum of its rows' checksums over every column
+    the metric reads) is stored on its total row; periods whose checksum differs
+    from the stored one, or that are new, are rebuilt whole (delete+insert on
+    grain and period_start). -#}
+current_checksums as (
+
+    select
+        case
+            {%- for grain in grains %}
+            when grouping(period__{{ grain }}) = 0 then '{{ grain }}'
+            {%- endfor %}
+        end as grain,
+        case
+            {%- for grain in grains %}
+            when grouping(period__{{ grain }}) = 0 then period__{{ grain }}
+            {%- endfor %}
+        end as period_start,
+        sum(row_checksum) as source_checksum
+    from checksummed
+    group by grouping sets (
+        {%- for grain in grains %}
+        (period__{{ grain }}){{ ',' if not loop.last }}
+        {%- endfor %}
+    )
+
+),
+
+stored_checksums as (
+
+    select grain, period_start, source_checksum
+    from {{ this }}
+    where dimension_name = 'total'
+
+),
+
+changed_periods as (
+
+    select
+        current_checksums.grain,
+        current_checksums.period_start
+    from current_checksums
+    left join stored_checksums
+        on stored_checksums.grain = current_checksums.grain
+        and stored_checksums.period_start = current_checksums.period_start
+    where stored_checksums.source_checksum is null
+        or stored_checksums.source_checksum <> current_checksums.source_checksum
+
+),
+
+changed_rows as (
+
+    select *
+    from checksummed
+    where
+    {%- for grain in grains %}
+        {{ 'or ' if not loop.first }}period__{{ grain }} in (
+            select period_start from changed_periods where grain = '{{ grain }}')
+    {%- endfor %}
+
+),
+{%- endif %}
 
 aggregated as (
 
@@ -105,7 +188,10 @@ aggregated as (
         end as period_start,
         {{ cxux_metric_slice_columns(dimensions, crossings) }}
         {{ aggregates | join(',\n        ') }}
-    from filtered
+        {%- if checksums %},
+        sum(row_checksum) as source_checksum
+        {%- endif %}
+    from {{ 'changed_rows' if incremental_run else 'checksummed' if checksums else 'filtered' }}
     group by grouping sets (
         {%- set sets = [] -%}
         {%- for grain in grains -%}
@@ -130,7 +216,18 @@ slice_values as (
         dimension_name,
         dimension_value,
         {{ computed | join(',\n        ') }}
+        {%- if checksums %},
+        source_checksum
+        {%- endif %}
     from aggregated
+    {%- if incremental_run %}
+    where exists (
+        select 1
+        from changed_periods
+        where changed_periods.grain = aggregated.grain
+            and changed_periods.period_start = aggregated.period_start
+    )
+    {%- endif %}
 
 ),
 
@@ -147,6 +244,9 @@ computed as (
         {{ cxux_metric_computed(
             cxux_double('slice_values.value') ~ ' / nullif(' ~ cxux_double('total_values.value') ~ ', 0)',
             'total_values.sample_size', 'slice_values.value', 'total_values.value') | join(',\n        ') }}
+        {%- if checksums %},
+        slice_values.source_checksum
+        {%- endif %}
     from slice_values
     inner join slice_values as total_values
         on total_values.grain = slice_values.grain
@@ -162,7 +262,7 @@ computed as (
 ),
 {%- endif %}
 
-{{ cxux_metric_finalize(definition) }}
+{{ cxux_metric_finalize(definition, checksum=checksums) }}
 {%- endmacro %}
 
 {#- A typed, empty metric_values relation (metric_values with no definitions). -#}

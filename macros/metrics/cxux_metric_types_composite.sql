@@ -205,15 +205,25 @@ computed as (
 {%- endmacro %}
 
 {#- rolling: an aggregate (agg: count_distinct (default), count or sum of
-    `measure`) over the trailing `window_days` days ending on each day, the day
-    included: the value on day d covers (d - window_days, d]. Each activity row is
-    spread over the days whose window contains it (offsets 0 .. window_days - 1),
-    so no date spine or range join is needed; days after the last activity date
-    are not evaluated. The spec allows grains [day]; for coarser grains the value
-    is the one on the last evaluated day of the period (e.g. a monthly 28-day
+    `measure`) over the trailing `window_days` (W) days ending on each day, the day
+    included: the value on day d covers (d - W, d]. Days after the last activity
+    date are not evaluated. The spec allows grains [day]; for coarser grains the
+    value is the one on the last evaluated day of the period (e.g. a monthly 28-day
     active-user count = the count on the month's last day). A slice with nothing in
     a window has no row (its value is 0). sample_size = rows in the window (for
-    count_distinct, distinct (day, value) pairs). -#}
+    count_distinct, distinct (day, value) pairs).
+
+    Linear in rows after one sort (no copy of each row per day of its window):
+      - count_distinct: an entity active on day a is in the windows of days
+        [a, a + W - 1]. Per slice and entity, consecutive active days less than W
+        apart merge into one covered interval (gaps and islands, with lag/lead):
+        +1 on the first day of an island, -1 on the day after it ends (last active
+        day + W). The running sum of these changes over a slice's days is the
+        distinct count.
+      - rows (sample_size) and sum/count: per slice and day, the day's rows; a
+        range frame over the day number sums the W days ending on each day.
+    Days evaluated per slice: its active days plus the W days after each (the
+    grid), so every change falls on a grid day; the grid's size is the output's. -#}
 {% macro cxux_metric_rolling(definition) -%}
     {{ return(adapter.dispatch('cxux_metric_rolling', 'cxux')(definition)) }}
 {%- endmacro %}
@@ -223,6 +233,7 @@ computed as (
     {%- if aggregation not in ['count_distinct', 'count', 'sum'] -%}
         {{ exceptions.raise_compiler_error("cxux: rolling metric '" ~ definition['name'] ~ "': agg must be count_distinct, count or sum") }}
     {%- endif -%}
+    {%- set distinct = aggregation == 'count_distinct' -%}
     {%- set measure = cxux_metric_param(definition, ['measure', 'column']) or ('1' if aggregation == 'count' else cxux_metric_measure(definition)) -%}
     {%- set time = cxux_metric_required(definition, ['time', 'time_column', 'timestamp']) -%}
     {%- set filter = cxux_metric_param(definition, ['filter', 'where']) -%}
@@ -230,7 +241,8 @@ computed as (
     {%- set dimensions = cxux_metric_dimensions(definition) -%}
     {%- set crossings = cxux_metric_crossings(definition) -%}
     {%- set type_string = dbt.type_string() -%}
-    {%- set aggregate = {'count_distinct': 'count(distinct measure_value)', 'count': 'count(measure_value)', 'sum': 'sum(' ~ cxux_double('measure_value') ~ ')'}[aggregation] -%}
+    {%- set entity = ', measure_value' if distinct else '' -%}
+    {%- set slice = 'dimension_name, dimension_value' -%}
 with source as (
 
     select * from {{ ref(cxux_metric_required(definition, ['model', 'source_model'])) }}
@@ -239,7 +251,7 @@ with source as (
 
 activity as (
 
-    select {{ 'distinct' if aggregation == 'count_distinct' }}
+    select {{ 'distinct' if distinct }}
         cast({{ time }} as date) as activity_date,
         {%- for dimension in dimensions %}
         coalesce(cast({{ dimension['expression'] }} as {{ type_string }}), 'unknown') as dimension__{{ dimension['name'] }},
@@ -254,52 +266,153 @@ activity as (
 
 ),
 
-window_offsets as (
-
-    {%- for offset in range(window_days) %}
-    select {{ offset }} as day_offset{{ ' union all' if not loop.last }}
-    {%- endfor %}
-
-),
-
 last_activity as (
 
     select max(activity_date) as last_activity_date from activity
 
 ),
 
-spread as (
+{#- one row per slice, active day (and entity, for count_distinct) -#}
+slice_days as (
 
     select
-        cast({{ dbt.dateadd('day', 'window_offsets.day_offset', 'activity.activity_date') }} as date) as evaluation_date,
-        activity.*
+        activity_date,
+        {{ cxux_metric_slice_columns(dimensions, crossings) }}
+        {%- if distinct %}
+        measure_value,
+        {%- else %}
+        {{ 'sum(' ~ cxux_double('measure_value') ~ ')' if aggregation == 'sum' else 'count(measure_value)' }} as day_value,
+        {%- endif %}
+        count(*) as day_rows
     from activity
-    cross join window_offsets
+    group by grouping sets (
+        (activity_date{{ entity }}){% for dimension in dimensions %},
+        (activity_date{{ entity }}, dimension__{{ dimension['name'] }}){% endfor %}{% for crossing in crossings %},
+        (activity_date{{ entity }}, dimension__{{ crossing | join(', dimension__') }}){% endfor %}
+    )
 
 ),
 
-windowed as (
+{%- if distinct %}
 
-    select spread.*
-    from spread
+neighbours as (
+
+    select
+        {{ slice }},
+        measure_value,
+        activity_date,
+        day_rows,
+        lag(activity_date) over (
+            partition by {{ slice }}, measure_value order by activity_date
+        ) as previous_date,
+        lead(activity_date) over (
+            partition by {{ slice }}, measure_value order by activity_date
+        ) as next_date
+    from slice_days
+
+),
+
+{#- +1 where an island of coverage starts (no active day in the W days before),
+    -1 the day after it ends (no active day in the W - 1 days after) -#}
+changes as (
+
+    select
+        {{ slice }},
+        activity_date as change_date,
+        case
+            when previous_date is null
+                or previous_date <= cast({{ dbt.dateadd('day', -window_days, 'activity_date') }} as date)
+                then 1
+            else 0
+        end as distinct_change,
+        day_rows
+    from neighbours
+
+    union all
+
+    select
+        {{ slice }},
+        cast({{ dbt.dateadd('day', window_days, 'activity_date') }} as date) as change_date,
+        -1 as distinct_change,
+        0 as day_rows
+    from neighbours
+    where next_date is null
+        or next_date >= cast({{ dbt.dateadd('day', window_days, 'activity_date') }} as date)
+
+),
+
+daily_changes as (
+
+    select
+        {{ slice }},
+        change_date,
+        sum(distinct_change) as distinct_change,
+        sum(day_rows) as day_rows
+    from changes
+    group by {{ slice }}, change_date
+
+),
+{%- else %}
+
+daily_changes as (
+
+    select
+        {{ slice }},
+        activity_date as change_date,
+        day_value,
+        day_rows
+    from slice_days
+
+),
+{%- endif %}
+
+window_offsets as (
+
+    {%- for offset in range(window_days + 1) %}
+    select {{ offset }} as day_offset{{ ' union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+{#- a slice's evaluated days: each active day and the W days after it, up to the
+    last activity date -#}
+grid as (
+
+    select distinct
+        slice_dates.dimension_name,
+        slice_dates.dimension_value,
+        cast({{ dbt.dateadd('day', 'window_offsets.day_offset', 'slice_dates.activity_date') }} as date) as evaluation_date
+    from (select distinct {{ slice }}, activity_date from slice_days) as slice_dates
+    cross join window_offsets
     cross join last_activity
-    where spread.evaluation_date <= last_activity.last_activity_date
+    where cast({{ dbt.dateadd('day', 'window_offsets.day_offset', 'slice_dates.activity_date') }} as date)
+        <= last_activity.last_activity_date
 
 ),
 
 daily as (
 
     select
-        evaluation_date,
-        {{ cxux_metric_slice_columns(dimensions, crossings) }}
-        {{ aggregate }} as window_value,
-        count(*) as window_rows
-    from windowed
-    group by grouping sets (
-        (evaluation_date){% for dimension in dimensions %},
-        (evaluation_date, dimension__{{ dimension['name'] }}){% endfor %}{% for crossing in crossings %},
-        (evaluation_date, dimension__{{ crossing | join(', dimension__') }}){% endfor %}
-    )
+        grid.dimension_name,
+        grid.dimension_value,
+        grid.evaluation_date,
+        {%- set day_number = dbt.datediff("cast('1970-01-01' as date)", 'grid.evaluation_date', 'day') %}
+        {%- set frame = 'partition by grid.dimension_name, grid.dimension_value order by ' ~ day_number ~ ' range between ' ~ (window_days - 1) ~ ' preceding and current row' %}
+        {%- if distinct %}
+        sum(coalesce(daily_changes.distinct_change, 0)) over (
+            partition by grid.dimension_name, grid.dimension_value
+            order by grid.evaluation_date
+            rows between unbounded preceding and current row
+        ) as window_value,
+        {%- else %}
+        sum(daily_changes.day_value) over ({{ frame }}) as window_value,
+        {%- endif %}
+        sum(coalesce(daily_changes.day_rows, 0)) over ({{ frame }}) as window_rows
+    from grid
+    left join daily_changes
+        on daily_changes.dimension_name = grid.dimension_name
+        and daily_changes.dimension_value = grid.dimension_value
+        and daily_changes.change_date = grid.evaluation_date
 
 ),
 
@@ -320,6 +433,7 @@ by_grain as (
         {%- endif %}
     from daily
     cross join last_activity
+    where daily.window_rows > 0
     {{- '\n\n    union all' if not loop.last }}
     {%- endfor %}
 

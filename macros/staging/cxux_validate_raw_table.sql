@@ -24,10 +24,29 @@
                           {reason, fail_when, column (optional: prefix the reason with
                           the column and its raw value)}
 
+      incremental_column  (optional) a timestamp column that grows with each load, e.g.
+                          received_at: on incremental runs (the model materialized with
+                          cxux_incremental_materialization(), unique_key='_cxux_row_id',
+                          delete+insert) only the keys whose verdict can have changed are
+                          validated again, each from ALL of its raw rows (see below).
+                          Not with parent_columns or cross_table_checks.
+
     The model must declare its parents for dbt (refs are not visible while parsing):
       -- depends_on: {{ ref('stg_raw__accounts') }}
+
+    Incremental runs (docs/incremental.md) re-validate the keys (_cxux_row_id) of:
+      1. raw rows whose incremental_column is in the lookback window (latest value among
+         the accepted rows - var cxux_lookback_days) or unusable (null or not a
+         timestamp: such rows cannot be placed in time, so they are checked every run);
+      2. quarantined rows whose verdict can change with time or with the parents: a
+         timestamp "in the future" (the as-of moves on), "no accepted <parent> row"
+         (the parent may have arrived);
+      3. accepted rows whose parent is no longer accepted.
+    A key is rebuilt from all of its raw rows, so duplicate ranks (latest version wins)
+    stay exact; the rows of other keys cannot have changed unless raw rows were deleted
+    or corrected, or loaded more than the lookback late (then --full-refresh).
 -#}
-{% macro cxux_validate_raw_table(table_name, parent_columns={}, cross_table_checks=[]) -%}
+{% macro cxux_validate_raw_table(table_name, parent_columns={}, cross_table_checks=[], incremental_column=none) -%}
 {%- if not execute -%}
     {#- Parse time: the graph is empty; only declare the source dependency. -#}
     select * from {{ source('raw', table_name) }}
@@ -59,6 +78,15 @@
             ~ " (contract: models/staging/raw/_raw__sources.yml, table " ~ table_name ~ ")") }}
     {%- endif -%}
 {%- endif -%}
+
+{%- set cutoff = none -%}
+{%- if incremental_column -%}
+    {%- if parent_columns or cross_table_checks -%}
+        {{ exceptions.raise_compiler_error("cxux_validate_raw_table('" ~ table_name ~ "'): incremental_column cannot be combined with parent_columns or cross_table_checks (a parent's change would not re-check its children)") }}
+    {%- endif -%}
+    {%- set cutoff = cxux_incremental_cutoff(incremental_column, where='_cxux_reasons is null') -%}
+{%- endif -%}
+{%- set future_text = 'is in the future (later than ' -%}
 
 {%- set as_of -%}
     {%- if var('cxux_as_of', none) -%} cast('{{ var("cxux_as_of") }}' as {{ dbt.type_timestamp() }})
@@ -112,7 +140,7 @@
         {%- do reasons.append("case when " ~ name ~ " < cast('" ~ min_timestamp ~ "' as " ~ dbt.type_timestamp() ~ ") then "
             ~ _cxux_message(label, shown, 'is before ' ~ min_timestamp) ~ " end") -%}
         {%- do reasons.append("case when " ~ name ~ " > " ~ future_limit ~ " then "
-            ~ dbt.concat([_cxux_message(label, shown, 'is in the future (later than '), 'cast(' ~ future_limit ~ ' as ' ~ dbt.type_string() ~ ')', "')'"]) ~ " end") -%}
+            ~ dbt.concat([_cxux_message(label, shown, future_text), 'cast(' ~ future_limit ~ ' as ' ~ dbt.type_string() ~ ')', "')'"]) ~ " end") -%}
     {%- endif -%}
     {%- if meta.get('references') -%}
         {%- set parent = meta.references.split('.')[0] -%}
@@ -147,14 +175,58 @@
     ~ " end end") -%}
 
 with
+{%- if cutoff %}
 
-source as (
+{%- set incremental_typed = cxux_try_cast(adapter.quote(incremental_column), cxux_contract_type(table.columns[incremental_column].data_type)) %}
+
+keys_to_refresh as (
+
+    {#- 1. rows loaded in the lookback window, or not placeable in time #}
+    select {{ raw_key }} as refresh_row_id
+    from {{ source('raw', table_name) }}
+    where {{ incremental_typed }} >= {{ cutoff }}
+        or {{ incremental_typed }} is null
+
+    union
+
+    {#- 2. quarantined rows whose verdict can change #}
+    select _cxux_row_id as refresh_row_id
+    from {{ this }}
+    where _cxux_reasons like {{ _cxux_literal('%' ~ future_text ~ '%') }}
+    {%- for column in columns if cxux_contract_meta(column).get('references') %}
+        or _cxux_reasons like {{ _cxux_literal('%' ~ table_name ~ '.' ~ column.name ~ ': %has no accepted ' ~ cxux_contract_meta(column).references.split('.')[0] ~ ' row%') }}
+    {%- endfor %}
+    {%- for column in columns if cxux_contract_meta(column).get('references') %}
+    {%- set parent, parent_column = cxux_contract_meta(column).references.split('.') %}
+
+    union
+
+    {#- 3. accepted rows whose {{ parent }} row is no longer accepted #}
+    select stored._cxux_row_id as refresh_row_id
+    from {{ this }} as stored
+    left join {{ ref('stg_raw__' ~ parent) }} as parent_rows
+        on stored.{{ column.name }} = parent_rows.{{ parent_column }}
+    where stored._cxux_reasons is null
+        and stored.{{ column.name }} is not null
+        and parent_rows.{{ parent_column }} is null
+    {%- endfor %}
+
+),
+{%- endif %}
+
+{#- single_rows and copies both read flagged: the chain source -> typed -> joined ->
+    flagged is inlined (computed twice from scans) rather than materialized, which for
+    100M raw events spilled over 50 GB (macros/cross_db/cxux_inline_cte.sql) #}
+source as {{ cxux_inline_cte() }} (
 
     select * from {{ source('raw', table_name) }}
+    {%- if cutoff %}
+    where {{ raw_key }} in (select refresh_row_id from keys_to_refresh)
+    {%- endif %}
 
 ),
 
-typed as (
+typed as {{ cxux_inline_cte() }} (
 
     select
         {%- for column in columns %}
@@ -185,7 +257,7 @@ parent_{{ column.name }} as (
 {%- endif -%}
 {%- endfor %}
 
-joined as (
+joined as {{ cxux_inline_cte() }} (
 
     select
         typed.*
@@ -220,12 +292,15 @@ repeated_keys as (
             as _cxux_latest_version
         {%- endif %}
     from {{ source('raw', table_name) }}
+    {%- if cutoff %}
+    where {{ raw_key }} in (select refresh_row_id from keys_to_refresh)
+    {%- endif %}
     group by {{ raw_key }}
     having count(*) > 1
 
 ),
 
-flagged as (
+flagged as {{ cxux_inline_cte() }} (
 
     select
         joined.*,

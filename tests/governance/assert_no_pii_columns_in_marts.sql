@@ -26,11 +26,13 @@
 -- depends_on: {{ ref('fct_task_attempts') }}
 -- depends_on: {{ ref('fct_user_days') }}
 -- depends_on: {{ ref('fct_feature_usage') }}
+-- depends_on: {{ ref('fct_user_feature_months') }}
 -- depends_on: {{ ref('fct_account_seat_months') }}
 -- depends_on: {{ ref('mart_account_health_monthly') }}
 -- depends_on: {{ ref('mart_customer_journey') }}
 -- depends_on: {{ ref('mart_experience_hotspots') }}
 -- depends_on: {{ ref('mart_experience_link') }}
+-- depends_on: {{ ref('mart_experience_link_monthly') }}
 -- depends_on: {{ ref('mart_experience_signals') }}
 -- depends_on: {{ ref('metric_values') }}
 -- depends_on: {{ ref('scorecard_cx_monthly') }}

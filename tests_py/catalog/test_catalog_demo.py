@@ -13,7 +13,11 @@ from cxux_cli.metrics.catalog import load_definitions
 REPO = Path(__file__).resolve().parents[2]
 
 DEFINITIONS = load_definitions(REPO).definitions
-METRIC_GRAINS = [(d["name"], grain) for d in DEFINITIONS for grain in d["grains"]]
+# Metrics tagged requires_configuration have no data until a var names their input (e.g.
+# ces_1_mean: var cxux_ces_1_survey_ids; the demo has no CES 1.0 survey); each has its
+# own worked example (tests_py/surveys/test_ces_scales.py).
+COMPUTED = [d for d in DEFINITIONS if "requires_configuration" not in (d.get("tags") or [])]
+METRIC_GRAINS = [(d["name"], grain) for d in COMPUTED for grain in d["grains"]]
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +56,6 @@ def test_slices_are_computed_for_every_dimension(demo_metrics_warehouse):
         where dimension_name <> 'total'
     """)
     found = set(rows)
-    missing = [(d["name"], dimension) for d in DEFINITIONS for dimension in d["dimensions"]
+    missing = [(d["name"], dimension) for d in COMPUTED for dimension in d["dimensions"]
                if (d["name"], dimension) not in found]
     assert missing == []

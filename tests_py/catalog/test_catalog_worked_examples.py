@@ -171,13 +171,19 @@ EXPECTED = [
     ("adoption_rate", "quarter", "2024-01-01", 1 / 3),
     ("adoption_rate", "day", "2024-03-01", 1.0),
     ("adoption_rate", "week", "2024-01-29", 0.0),
-    # used a feature: u1 (export, 03-05): March 1 of 2; Q1 1 of 3; February 0 of 1
+    # feature_used: u5 search 02-03 (ev14); u1 export and search 03-05 (ev2, ev15). search
+    # is available from February (first use 02-03), export from March (first use 03-05).
+    # Eligible user-months (fct_user_feature_months): Feb u5 for search; Mar u1 and u6 for
+    # search and export. Feb: u5 used search -> 1 of 1; Mar: u1 of {u1, u6} -> 1 / 2;
+    # Q1: {u5, u1} of {u5, u1, u6} -> 2 / 3 (per feature: test_feature_adoption_slices)
+    ("feature_adoption_rate", "month", "2024-02-01", 1.0),
     ("feature_adoption_rate", "month", "2024-03-01", 0.5),
-    ("feature_adoption_rate", "quarter", "2024-01-01", 1 / 3),
-    ("feature_adoption_rate", "week", "2024-01-29", 0.0),
-    ("feature_new_adopters", "month", "2024-03-01", 1.0),
-    ("feature_new_adopters", "week", "2024-03-04", 1.0),
-    ("feature_new_adopters", "quarter", "2024-01-01", 1.0),
+    ("feature_adoption_rate", "quarter", "2024-01-01", 2 / 3),
+    # first uses: u5 search (Feb), u1 export and u1 search (both 03-05, week of 03-04)
+    ("feature_new_adopters", "month", "2024-02-01", 1.0),
+    ("feature_new_adopters", "month", "2024-03-01", 2.0),
+    ("feature_new_adopters", "week", "2024-03-04", 2.0),
+    ("feature_new_adopters", "quarter", "2024-01-01", 3.0),
     # ---- web vitals (fct_page_views), March: pv1, pv2, pv3 measured; pv4 (Feb) not --------
     # continuous p75 of 3 values = value at position 1.5 (0-based): v2 + 0.5 (v3 - v2)
     # LCP 1800, 2600, 4200 -> 2600 + 0.5 * 1600 = 3400
@@ -235,9 +241,13 @@ def values(catalog_small_warehouse):
     return {(name, grain, start): value for name, grain, start, value in rows}
 
 
+# Worked examples that need another configuration than catalog_small's build.
+WORKED_ELSEWHERE = {"ces_1_mean": "tests_py/surveys/test_ces_scales.py"}
+
+
 def test_every_catalog_metric_has_a_worked_example():
     names = {d["name"] for d in load_definitions(REPO).definitions}
-    assert names - {metric for metric, *_ in EXPECTED} == set()
+    assert names - {metric for metric, *_ in EXPECTED} - set(WORKED_ELSEWHERE) == set()
 
 
 @pytest.mark.parametrize(("metric", "grain", "period_start", "expected"), EXPECTED,
@@ -296,3 +306,71 @@ def test_insufficient_samples_are_flagged(catalog_small_warehouse):
             and dimension_name = 'total'
     """)
     assert rows == [("insufficient_sample", False, 3)]
+
+
+class _Slices:
+    """metric_values slices of one dimension as [(value, value, numerator, denominator)],
+    ordered by dimension value; compares equal to expected rows with numbers approximate."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __eq__(self, expected):
+        return (len(self.rows) == len(expected)
+                and all(row[0] == want[0] and list(row[1:]) == pytest.approx(list(want[1:]),
+                                                                          rel=1e-9, abs=1e-9)
+                        for row, want in zip(self.rows, expected)))
+
+    def __repr__(self):
+        return repr(self.rows)
+
+
+def _slices(warehouse, metric, grain, period_start, dimension):
+    return _Slices(warehouse.query("""
+        select dimension_value, value, numerator, denominator
+        from marts.metric_values
+        where metric_name = ? and grain = ? and period_start = cast(? as date)
+            and dimension_name = ?
+        order by dimension_value
+    """, [metric, grain, period_start, dimension]))
+
+
+def test_feature_adoption_slices(catalog_small_warehouse):
+    # Eligibility per feature. Q1 search: eligible u5 (Feb), u1 and u6 (Mar), used by u5 and
+    # u1 -> 2 / 3. Q1 export: eligible u1 and u6 (Mar) only: u5 was active only in
+    # February, before export's first use -> 1 / 2 (every active user of Q1 eligible would
+    # give 1 / 3). March: search 1 / 2 (u1), export 1 / 2 (u1).
+    assert _slices(catalog_small_warehouse, "feature_adoption_rate", "quarter", "2024-01-01",
+                   "feature") == [("export", 0.5, 1.0, 2.0), ("search", 2 / 3, 2.0, 3.0)]
+    assert _slices(catalog_small_warehouse, "feature_adoption_rate", "month", "2024-03-01",
+                   "feature") == [("export", 0.5, 1.0, 2.0), ("search", 0.5, 1.0, 2.0)]
+    # crossed with platform: in March u1 and u6 were both on web
+    assert _slices(catalog_small_warehouse, "feature_adoption_rate", "month", "2024-03-01",
+                   "feature|platform") == [("export|web", 0.5, 1.0, 2.0),
+                                           ("search|web", 0.5, 1.0, 2.0)]
+
+
+def test_metrics_sliced_by_plan(catalog_small_warehouse):
+    # The month's plan (fct_customer_months.plan): a2 and a3 are on p3 "Pro plan (per seat)";
+    # a1 orders only -> no_subscription. April churn: a1 lapses (1 of 1 no_subscription),
+    # a2 cancels: the plan it left is still its April plan -> 1 of 2 on the Pro plan.
+    assert _slices(catalog_small_warehouse, "customer_churn_rate", "month", "2024-04-01",
+                   "plan") == [("Pro plan (per seat)", 0.5, 1.0, 2.0),
+                               ("no_subscription", 1.0, 1.0, 1.0)]
+    # April GRR: the Pro plan holds all MRR at start (a3 96 + a2 12 = 108), a2 churns 12
+    assert _slices(catalog_small_warehouse, "gross_revenue_retention", "month", "2024-04-01",
+                   "plan") == [("Pro plan (per seat)", 96 / 108, 96.0, 108.0)]
+    # February seat utilisation: all paid seats are on the Pro plan (a3 5 + a2 1), u5 active
+    assert _slices(catalog_small_warehouse, "seat_utilisation", "month", "2024-02-01",
+                   "plan") == [("Pro plan (per seat)", 1 / 6, 1.0, 6.0)]
+    # NPS by the plan in force at the answer (fct_survey_responses.plan), February's latest
+    # answers: r11 = 10 (a3) and r2 = 3 (a2, 02-16, subscribed since 02-10) on the Pro plan
+    # -> 100 * (1 - 1) / 2 = 0; r1 = 9 (a1, no subscription) -> 100 * 1 / 1
+    assert _slices(catalog_small_warehouse, "nps", "month", "2024-02-01",
+                   "plan") == [("Pro plan (per seat)", 0.0, 0.0, 2.0),
+                               ("no_subscription", 100.0, 1.0, 1.0)]
+    # March account adoption: active at end a1 (u1 active 03-05) and a2, a3 (no active
+    # user) -> no_subscription 1 of 1, Pro plan 0 of 2
+    assert _slices(catalog_small_warehouse, "account_adoption_rate", "month", "2024-03-01",
+                   "plan") == [("Pro plan (per seat)", 0.0, 0.0, 2.0),
+                               ("no_subscription", 1.0, 1.0, 1.0)]

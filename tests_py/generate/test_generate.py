@@ -237,13 +237,51 @@ def test_planted_incident_is_visible(con):
         select count(*) from raw.subscription_events as s join raw.accounts as a using (account_id)
         where s.cancel_reason = 'ux_issues' and a.country_code in {europe}
         and s.occurred_at >= date '2026-02-01' and s.occurred_at < date '2026-03-15'""").fetchone()[0]
-    assert ux_cancels >= 2
+    assert ux_cancels >= int(effect["incident_cancels"])
     bug_tickets = con.execute(f"""
         select count(*) filter (where date_trunc('month', t.created_at) = date '2026-02-01'),
                count(*) filter (where date_trunc('month', t.created_at) = date '2026-01-01')
         from raw.support_tickets as t join raw.accounts as a using (account_id)
         where t.category = 'bug' and a.country_code in {europe}""").fetchone()
     assert bug_tickets[0] > 2 * bug_tickets[1], bug_tickets
+
+
+def test_incident_churn_follows_each_accounts_own_exposure(con):
+    """The incident's cancels fall only on exposed accounts (a user of the account had a
+    failed or abandoned task attempt during the incident), after that attempt; the
+    recorded count of exposed accounts is what the raw events show."""
+    planted = dict(con.execute("""select parameter_name, parameter_value
+                                  from cxux_meta.planted_effects
+                                  where effect_name = 'ux_incident'""").fetchall())
+    europe = "('GB', 'DE', 'FR', 'NL', 'ES', 'IT', 'SE', 'PL')"
+    exposure = f"""
+        select u.account_id, min(e.occurred_at) as exposed_at
+        from raw.events as e join raw.users as u using (user_id)
+        where e.event_name in ('task_failed', 'task_abandoned') and u.account_id is not null
+            and u.country_code in {europe}
+            and e.task_attempt_id in (
+                select task_attempt_id from raw.events
+                where event_name = 'task_started'
+                    and occurred_at >= date '2026-02-01' and occurred_at < date '2026-03-01')
+        group by 1"""
+    exposed = con.execute(f"select count(*) from ({exposure})").fetchone()[0]
+    assert exposed == int(planted["exposed_accounts"]) > 0
+    # every ux_issues cancel from the incident month to 21 days after it is on an exposed
+    # account, 2-21 days after its first failed/abandoned attempt (base-rate ux_issues
+    # cancels of unexposed accounts in that window are possible, but rare: at most 2)
+    cancels = con.execute(f"""
+        with exposure as ({exposure})
+        select
+            count(*) filter (where x.account_id is not null
+                and s.occurred_at between x.exposed_at + interval 2 day
+                and x.exposed_at + interval 21 day),
+            count(*) filter (where x.account_id is null)
+        from raw.subscription_events as s left join exposure as x using (account_id)
+        where s.cancel_reason = 'ux_issues'
+            and s.occurred_at >= date '2026-02-01' and s.occurred_at < date '2026-03-22'
+        """).fetchone()
+    assert cancels[0] >= int(planted["incident_cancels"]) >= 1, (cancels, planted["incident_cancels"])
+    assert cancels[1] <= 2, cancels
 
 
 def test_failed_generation_keeps_the_previous_raw_schema(tmp_path, contract, monkeypatch):

@@ -10,8 +10,12 @@ Scenario (demo data, small scale):
      their earlier anonymous rows must now belong to the user (identity stitching);
   4. incremental run; separately, a full refresh of the same raw data into another
      DuckDB file;
-  5. every table in the marts and intermediate schemas is compared row for row,
-     all columns, EXCEPT in both directions.
+  5. every table in the marts, intermediate, staging and quarantine schemas is
+     compared row for row, all columns, EXCEPT in both directions.
+The incremental metric models (the ones with source_checksum) are marked before the
+incremental run (their `unit` gets a suffix), so the test sees which periods the run
+rebuilt and which it kept; the marks are removed before the comparison, and
+metric_values (a full rebuild of their union, which copied the marks) is rebuilt.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ SCALE = os.environ.get("CXUX_INCREMENTAL_TEST_SCALE", "0.1")
 AS_OF = "2026-06-30"
 LOAD_DAY = "2026-06-29"  # D-1: the day whose data arrives in the incremental load
 BIG_TABLES = ("page_views", "events")
-COMPARED_SCHEMAS = ("marts", "intermediate")
+# staging and quarantine: the validated raw tables of page views and events are incremental too
+COMPARED_SCHEMAS = ("marts", "intermediate", "staging", "quarantine")
 
 
 def _dbt(env: dict, *args: str) -> None:
@@ -70,6 +75,7 @@ def warehouses(tmp_path_factory):
     _dbt(env_inc, "build", "--exclude-resource-type", "test", "unit_test")
 
     with duckdb.connect(str(incremental_db)) as con:
+        metric_tables = _mark_incremental_metric_rows(con)
         con.execute(f"attach '{full_db}' as source (read_only)")
         for table in BIG_TABLES:
             con.execute(f"insert into raw.{table} select * from source.raw.{table} "
@@ -81,7 +87,12 @@ def warehouses(tmp_path_factory):
                 f"select count(*) from raw.{table} where received_at >= '{LOAD_DAY}' "
                 f"and occurred_at < '{LOAD_DAY}'").fetchone()[0]
         signed_in = _sign_in_an_anonymous_visitor(con)
+        corrected = _correct_a_loaded_page_view(con)
     _dbt(env_inc, "build", "--exclude-resource-type", "test", "unit_test")
+    with duckdb.connect(str(incremental_db)) as con:
+        kept_periods = _unmark_incremental_metric_rows(con, metric_tables)
+    # metric_values and what reads it copied the marks: rebuild them from the unmarked rows
+    _dbt(env_inc, "run", "-s", "metric_values+")
 
     refresh_db = work / "full_refresh.duckdb"
     with duckdb.connect(str(refresh_db)) as con:  # the same raw data, built from scratch
@@ -96,7 +107,38 @@ def warehouses(tmp_path_factory):
     _dbt(dict(env, CXUX_DUCKDB_PATH=str(refresh_db)), "build", "--full-refresh",
          "--exclude-resource-type", "test", "unit_test")
     return {"incremental": incremental_db, "full": refresh_db, "late": late,
-            "signed_in": signed_in}
+            "signed_in": signed_in, "corrected": corrected, "metric_tables": metric_tables,
+            "kept_periods": kept_periods}
+
+
+MARK = " (kept)"
+
+
+def _mark_incremental_metric_rows(con) -> list[str]:
+    """Suffix `unit` on every row of the incremental metric models: a row the
+    incremental run rebuilds loses the mark, a row it keeps still has it."""
+    tables = [table for (table,) in con.execute(
+        "select table_name from duckdb_columns() where schema_name = 'marts' "
+        "and column_name = 'source_checksum' order by 1").fetchall()]
+    for table in tables:
+        con.execute(f"update marts.{table} set unit = unit || '{MARK}'")
+    return tables
+
+
+def _unmark_incremental_metric_rows(con, tables: list[str]) -> dict[str, dict[str, int]]:
+    """Remove the marks; per table, the periods (grain, period_start) kept and rebuilt."""
+    periods = {}
+    for table in tables:
+        kept, rebuilt = con.execute(
+            f"select count(distinct case when unit like '%{MARK}' then grain || period_start end), "
+            f"count(distinct case when unit not like '%{MARK}' then grain || period_start end) "
+            f"from marts.{table}").fetchone()
+        rebuilt_days = {str(day) for (day,) in con.execute(
+            f"select distinct period_start from marts.{table} where grain = 'day' "
+            f"and unit not like '%{MARK}'").fetchall()}
+        periods[table] = {"kept": kept, "rebuilt": rebuilt, "rebuilt_days": rebuilt_days}
+        con.execute(f"update marts.{table} set unit = replace(unit, '{MARK}', '')")
+    return periods
 
 
 def _add_late_rows(con) -> str:
@@ -169,6 +211,43 @@ def _sign_in_an_anonymous_visitor(con) -> dict:
     return {"anonymous_id": anonymous_id, "user_id": user_id, "anonymous_page_views": rows}
 
 
+def _correct_a_loaded_page_view(con) -> str:
+    """A new version (later received_at, another LCP) of a page view loaded days ago:
+    the validated raw table is incremental, so the old copy must turn "superseded"."""
+    page_view_id = con.execute(
+        f"""
+        select page_view_id
+        from raw.page_views
+        where received_at < timestamp '{LOAD_DAY}' - interval 5 day and lcp_ms is not null
+        order by received_at desc, page_view_id
+        limit 1
+        """
+    ).fetchone()[0]
+    con.execute(
+        f"""
+        insert into raw.page_views by name
+        select * exclude (received_at, lcp_ms), timestamp '{LOAD_DAY} 11:00:00' as received_at,
+            lcp_ms + 1000 as lcp_ms
+        from raw.page_views
+        where page_view_id = '{page_view_id}'
+        """
+    )
+    return page_view_id
+
+
+def test_a_new_version_of_a_loaded_row_supersedes_it(warehouses):
+    page_view_id = warehouses["corrected"]
+    with duckdb.connect(str(warehouses["incremental"]), read_only=True) as con:
+        staged = con.execute(
+            "select received_at from staging.stg_raw__page_views where page_view_id = ?",
+            [page_view_id]).fetchall()
+        quarantined = con.execute(
+            "select reasons from quarantine.quarantine_raw_rows "
+            "where table_name = 'page_views' and row_id = ?", [page_view_id]).fetchall()
+    assert [str(at) for (at,) in staged] == [f"{LOAD_DAY} 11:00:00"]
+    assert len(quarantined) == 1 and "is superseded by a later version" in quarantined[0][0]
+
+
 def test_the_load_holds_late_rows_and_a_sign_in(warehouses):
     """The scenario really exercises the lookback window and re-stitching."""
     assert warehouses["late"]["page_views"] > 0
@@ -200,17 +279,34 @@ def test_the_load_holds_late_rows_and_a_sign_in(warehouses):
     assert stitched == signed_in["anonymous_page_views"]
 
 
+def test_metric_models_on_the_usage_facts_rebuild_only_changed_periods(warehouses):
+    """The metric models on the big facts are incremental: the run rebuilt the
+    periods the load touched (the load day at least) and kept older ones; that the
+    kept ones are still right is the next test's job."""
+    periods = warehouses["kept_periods"]
+    assert "metric__lcp_p75" in periods and "metric__dau" in periods
+    for table, counts in periods.items():
+        assert counts["rebuilt"] > 0, table
+        assert counts["kept"] > 0, table
+    # the load day is new in the page views and user-days: its values were built
+    assert LOAD_DAY in periods["metric__lcp_p75"]["rebuilt_days"]
+    assert LOAD_DAY in periods["metric__dau"]["rebuilt_days"]
+    assert periods["metric__lcp_p75"]["kept"] > periods["metric__lcp_p75"]["rebuilt"]
+
+
 def test_incremental_marts_equal_a_full_refresh(warehouses):
     with duckdb.connect(str(warehouses["incremental"]), read_only=True) as con:
         con.execute(f"attach '{warehouses['full']}' as full_refresh (read_only)")
         incremental_tables = _tables(con, COMPARED_SCHEMAS)
         full_tables = con.execute(
             "select schema_name, table_name from duckdb_tables() "
-            "where database_name = 'full_refresh' and schema_name in ('marts', 'intermediate') "
+            "where database_name = 'full_refresh' and schema_name in "
+            f"({', '.join(repr(s) for s in COMPARED_SCHEMAS)}) "
             "order by 1, 2"
         ).fetchall()
         assert incremental_tables == full_tables
         assert ("marts", "fct_page_views") in incremental_tables
+        assert ("staging", "base_raw__events__validated") in incremental_tables
         differences = {}
         for schema, table in incremental_tables:
             difference = _compare(con, f'{schema}."{table}"', f'full_refresh.{schema}."{table}"',

@@ -78,8 +78,7 @@ def test_list_table(project, cxux):
     assert lines[0].split() == ["name", "domain", "level", "audience", "type", "status", "unit",
                                 "target", "label"]
     assert [line.split()[0] for line in lines[2:]] == [
-        "customer_churn_rate_annualised", "fcp_p75",
-        "feature_adoption_rate", "feature_new_adopters", "first_resolution_time_median",
+        "customer_churn_rate_annualised", "fcp_p75", "first_resolution_time_median",
         "full_resolution_time_p90", "nps_change", "revenue",
         "ticket_count", "ttfb_p75", "umux_lite_sus_equivalent"]
 
@@ -91,7 +90,8 @@ def test_show_definition_lineage_and_latest_values(warehouse, project, cxux):
     assert "  model: fct_survey_responses (time: responded_at)" in out
     assert "  target: 30 from 2024-01-01, 35 from 2026-07-01" in out
     assert "  used by: nps_change" in out
-    assert "  columns: account_type, is_latest_in_wave, region, responded_at, score, segment, survey_type" in out
+    assert ("  columns: account_type, is_latest_in_wave, plan, region, responded_at, score, segment, "
+            "survey_type") in out
     latest = out.split("latest values (total)\n")[1].splitlines()
     assert latest[2].split()[:5] == ["month", "2026-02-01", "31", "30", "on_track"]
     assert latest[3].split()[:5] == ["quarter", "2026-01-01", "20.3", "30", "critical"]
@@ -162,7 +162,7 @@ def test_query_several_metrics_and_until(warehouse, cxux):
      ("--where uses 'region', which is not a --by dimension; usable columns: none (add --by "
      "DIM)")),
     (["--by", "platform"], ("metric 'nps' has no dimension 'platform' (its dimensions: segment, "
-                           "region, account_type)")),
+                           "region, account_type, plan)")),
     (["--by", "region", "--by", "account_type"],
      ("metric 'nps' does not declare the crossing [region, account_type]: metric_values holds "
       "only declared crossings (its crossings: --by region --by segment; add `crossings:`")),

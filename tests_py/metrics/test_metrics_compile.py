@@ -37,9 +37,22 @@ def test_compile_writes_registry_models_and_yml(project, cxux):
     stickiness = files["models/marts/metrics/generated/metric__stickiness.sql"]
     assert "-- depends_on: {{ ref('metric__dau') }}" in stickiness
     assert "-- depends_on: {{ ref('metric__mau_28d') }}" in stickiness
+    # a percentile on the page views is incremental by period; nps (surveys, small),
+    # apdex (an additive aggregate), adoption_rate (a quarter grain), stickiness
+    # (derived) and mau_28d (rolling) are rebuilt in full
+    lcp = files["models/marts/metrics/generated/metric__lcp_p75.sql"]
+    assert ("{{ config(materialized=cxux_incremental_materialization(), "
+            "incremental_strategy='delete+insert', unique_key=['grain', 'period_start'], "
+            "on_schema_change='append_new_columns') }}") in lcp.splitlines()
+    for name in ("nps", "apdex", "adoption_rate", "stickiness", "mau_28d"):
+        assert "config(" not in files[f"models/marts/metrics/generated/metric__{name}.sql"]
     yml = files["models/marts/metrics/generated/_generated__models.yml"]
     assert "  - name: metric__nps\n" in yml
     assert "      - name: ci_lower\n" in yml
+    lcp_yml = yml.split("  - name: metric__lcp_p75\n")[1].split("\n  - name: ")[0]
+    nps_yml = yml.split("  - name: metric__nps\n")[1].split("\n  - name: ")[0]
+    assert "      - name: source_checksum\n" in lcp_yml
+    assert "source_checksum" not in nps_yml
 
 
 def test_compile_is_deterministic_and_order_independent(project):

@@ -37,8 +37,8 @@ def test_diff_in_reviewer_words(repo, cxux):
                         "      - {value: 40, from: 2026-07-01}\n")
     text = text.replace("filter: \"survey_type = 'nps' and is_latest_in_wave\"",
                         "filter: \"survey_type = 'nps' and touchpoint = 'relationship'\"")
-    text = text.replace("dimensions: [segment, region, account_type]",
-                        "dimensions: [segment, region, touchpoint]")
+    text = text.replace("dimensions: [segment, region, account_type, plan]",
+                        "dimensions: [segment, region, touchpoint, plan]")
     nps.write_text(text)
     csat = repo / "metrics" / "cx" / "csat.yml"
     csat.write_text(csat.read_text().replace("status: certified", "status: deprecated"))
@@ -121,7 +121,7 @@ def test_export_metricflow(project):
     assert {m["name"] for m in document["semantic_models"]} == {
         "fct_account_seat_months", "fct_customer_months", "fct_feature_usage", "fct_orders",
         "fct_page_views", "fct_reviews", "fct_survey_responses", "fct_tickets",
-        "fct_task_attempts", "fct_user_days"}
+        "fct_task_attempts", "fct_user_days", "fct_user_feature_months"}
 
 
 def test_export_command_lists_what_was_not_exported(project, cxux, tmp_path):

@@ -52,7 +52,39 @@ LINK_ROWS = [
      1, None, 300, 150, 60, 30.0, 22.0, 38.0, 200, 170, 0.85, 120, 20, 0.2, 0.033, 30, True,
      False),
 ]
+
+LINK_MONTHLY_COLUMNS = [
+    "month_start", "ux_signal", "ux_signal_label", "ux_band", "at_risk_accounts",
+    "churned_accounts", "churn_rate", "churn_rate_ci_lower", "churn_rate_ci_upper",
+    "ux_issues_churned_accounts", "good_at_risk_accounts", "good_churned_accounts",
+    "churn_z_vs_good", "churn_z_rank",
+]
+# poor-band months ranked by z (rank 4 is not shown), and a good-band row (never shown)
+LINK_MONTHLY_ROWS = [
+    ("2026-02-01", "task_success_rate", "Task success rate", "poor", 40, 18, 0.45, 0.31, 0.60,
+     12, 200, 16, 4.93, 1),
+    ("2026-01-01", "task_success_rate", "Task success rate", "poor", 50, 8, 0.16, 0.08, 0.29,
+     0, 210, 17, 2.10, 2),
+    ("2025-12-01", "task_success_rate", "Task success rate", "poor", 45, 5, 0.11, 0.05, 0.24,
+     0, 190, 15, 0.80, 3),
+    ("2025-11-01", "task_success_rate", "Task success rate", "poor", 44, 4, 0.09, 0.04, 0.21,
+     0, 180, 14, 0.50, 4),
+    ("2026-02-01", "task_success_rate", "Task success rate", "good", 200, 16, 0.08, 0.05, 0.13,
+     0, 200, 16, None, None),
+]
 # fmt: on
+
+
+def _create_table(con, name: str, columns: list[str], rows: list[tuple]) -> None:
+    placeholders = ", ".join("?" for _ in columns)
+    con.execute(
+        f"create table marts.{name} as select * from (values "
+        + ", ".join(f"({placeholders})" for _ in rows)
+        + ") as t("
+        + ", ".join(columns)
+        + ")",
+        [value for row in rows for value in row],
+    )
 
 
 @pytest.fixture()
@@ -87,14 +119,12 @@ def report_warehouse(tmp_path: Path) -> Path:
                 unit,
             ],
         )
-    placeholders = ", ".join("?" for _ in LINK_COLUMNS)
+    _create_table(con, "mart_experience_link", LINK_COLUMNS, LINK_ROWS)
+    _create_table(con, "mart_experience_link_monthly", LINK_MONTHLY_COLUMNS, LINK_MONTHLY_ROWS)
     con.execute(
-        "create table marts.mart_experience_link as select * from (values "
-        + ", ".join(f"({placeholders})" for _ in LINK_ROWS)
-        + ") as t("
-        + ", ".join(LINK_COLUMNS)
-        + ")",
-        [value for row in LINK_ROWS for value in row],
+        "create or replace table marts.mart_experience_link_monthly as "
+        "select * replace (cast(month_start as date) as month_start) "
+        "from marts.mart_experience_link_monthly"
     )
     con.close()
     return path

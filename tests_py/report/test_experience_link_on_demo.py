@@ -5,9 +5,12 @@ The generator records what it planted in cxux_meta.planted_effects (independent
 ground truth: written by `cxux generate`, read by nothing in the models). The marts
 never see it; these tests compare what the marts found with it.
 
-At the default test scale (CXUX_TEST_SCALE 0.1, about 250 accounts) the incident
-moves a handful of churns, too few for a 95% test, so this module builds its own
-warehouse at CXUX_LINK_TEST_SCALE (default 1: about 2,500 accounts; ~15 s to
+The generator plants the incident's churn account by account: only subscribers whose
+own users had a failed or abandoned task attempt during the incident ("exposed"
+accounts) cancel more. At the default test scale (CXUX_TEST_SCALE 0.1, about 250
+accounts, seed 7) that is 9 exposed accounts and 4 incident cancels, far too few
+for any 95% test, so this module builds its own warehouse at CXUX_LINK_TEST_SCALE
+(default 1: about 2,500 accounts, 127 exposed, 52 incident cancels; ~15 s to
 generate, ~1.5 min to build the experience marts and what they need).
 """
 
@@ -90,6 +93,14 @@ def con(link_warehouse):
 
 
 @pytest.fixture(scope="module")
+def planted_parameters(con) -> dict:
+    return dict(con.execute(
+        "select parameter_name, parameter_value from cxux_meta.planted_effects "
+        "where effect_name = 'ux_incident'"
+    ).fetchall())
+
+
+@pytest.fixture(scope="module")
 def planted(con) -> tuple[str, object]:
     """(region, month) of the planted UX incident, from the generator's own record."""
     rows = con.execute(
@@ -156,3 +167,53 @@ def test_customers_exposed_to_poor_task_success_churn_significantly_more(con):
     )
     # and the NPS of the exposed customers is lower
     assert poor["nps"] < good["nps"]
+
+
+def monthly(con, signal: str, band_name: str, **where) -> list[dict]:
+    sql = "select * from marts.mart_experience_link_monthly where ux_signal = ? and ux_band = ?"
+    params = [signal, band_name]
+    for column, value in where.items():
+        sql += f" and {column} = ?"
+        params.append(value)
+    cursor = con.execute(sql + " order by month_start", params)
+    columns = [column[0] for column in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def test_account_level_poor_task_success_goes_with_churn_in_the_planted_month(
+    con, planted, planted_parameters
+):
+    """Account by account, month by month, without being told where or when: the month
+    in which customers whose own users had poor task success churned most above those
+    with good task success is the incident month, and the gap is not chance."""
+    _, month = planted
+    (found,) = monthly(con, "task_success_rate", "poor", churn_z_rank=1)
+    assert found["month_start"] == month  # what was found is what was planted
+    (good,) = monthly(con, "task_success_rate", "good", month_start=month)
+    assert found["is_sample_sufficient"] and found["at_risk_accounts"] >= 30
+    assert good["at_risk_accounts"] >= 30
+    # the 95% Wilson intervals of the poor and the good band do not overlap ...
+    assert found["churn_rate_ci_lower"] > good["churn_rate_ci_upper"]
+    # ... and the gap stands out from what 24 monthly tests give by chance
+    # (one-sided Bonferroni over 24 months at 5%: z > 2.87)
+    assert found["churn_z_vs_good"] > 2.87
+    # the extra churn is the planted one: mostly cancels for ux_issues (a larger share
+    # than in the good band), and no more of them than the generator planted
+    assert found["ux_issues_churned_accounts"] > found["churned_accounts"] / 2
+    assert found["ux_issues_churned_accounts"] / found["churned_accounts"] > (
+        good["ux_issues_churned_accounts"] / max(good["churned_accounts"], 1)
+    )
+    assert found["ux_issues_churned_accounts"] <= int(planted_parameters["incident_cancels"])
+
+
+def test_account_level_bands_over_all_months_show_the_link(con):
+    """Pooled over the whole window, account-months with poor task success churn
+    significantly more than those with good task success."""
+    poor = band(con, "account", "task_success_rate", "poor")
+    good = band(con, "account", "task_success_rate", "good")
+    assert poor["is_sample_sufficient"] and good["is_sample_sufficient"]
+    assert poor["churn_z_vs_good"] >= 1.96
+    assert poor["is_churn_significantly_higher_than_good"] is True
+    assert poor["ux_issues_churned_accounts"] / poor["churned_accounts"] > (
+        good["ux_issues_churned_accounts"] / good["churned_accounts"]
+    )

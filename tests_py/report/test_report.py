@@ -97,6 +97,22 @@ def test_link_table_shows_bands_with_intervals_and_significance(html):
     assert "<rect" in html  # the churn-by-band bar chart
 
 
+def test_link_months_show_the_top_three_poor_months(html):
+    table = re.search(r'<table id="link-months-table">.*?</table>', html, re.DOTALL).group(0)
+    rows = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)
+        for row in re.findall(r"<tr><td.*?</tr>", table, re.DOTALL)
+    ]
+    # ranks 1-3 of the poor band, highest z first; good churn = 16 / 200 = 8.0%
+    assert [r[1] for r in rows] == ["2026-02", "2026-01", "2025-12"]
+    assert rows[0][:7] == ["Task success rate", "2026-02", "40", "45.0%", "31.0% to 60.0%",
+                           "200", "8.0%"]
+    assert rows[1][6] == "8.1%"  # 17 / 210
+    assert rows[0][7].startswith("4.93") and 'class="sig"' in rows[0][7]
+    assert rows[1][7] == "2.10"  # above 1.96, below the Bonferroni bar 2.87: no mark
+    assert rows[0][8] == "12"
+
+
 def test_report_is_self_contained(html):
     assert "<script" not in html
     assert "<link" not in html

@@ -18,7 +18,12 @@
       churned      > 0 -> 0 (the whole start MRR)
       expansion / contraction   > 0 -> > 0, up / down
     Customers acquired in the month are neither active at start nor churned, so
-    churn, GRR and NRR keep a fixed starting cohort. -#}
+    churn, GRR and NRR keep a fixed starting cohort.
+
+    plan: the product name of the subscription plan in force at the month's end; for a
+    customer with none at the end, the last plan in force during the month (so a churned
+    customer keeps the plan it churned from); 'no_subscription' when no plan was in force
+    at any time in the month (order-only customers, months after a cancel). -#}
 {%- set inactivity_days = var('cxux_inactivity_days', 90) | int %}
 
 with stg_raw__accounts as (
@@ -158,6 +163,38 @@ mrr_by_month as (
 
 ),
 
+ranked_plans as (
+
+    -- the month's plan: the plan in force at the month's end; without one, the last plan
+    -- in force during the month (the plan a churning customer leaves). A cancel state holds
+    -- no plan. With several subscriptions, the one with the highest MRR at the end wins.
+    select
+        account_months.account_id,
+        account_months.month_start,
+        states.plan,
+        row_number() over (
+            partition by account_months.account_id, account_months.month_start
+            order by
+                case
+                    when states.valid_to is null or states.valid_to >= account_months.next_month_start
+                        then 1 else 0
+                end desc,
+                case
+                    when states.valid_to is null or states.valid_to >= account_months.next_month_start
+                        then states.mrr_after else 0
+                end desc,
+                states.valid_from desc,
+                states.subscription_event_id desc
+        ) as plan_rank
+    from account_months
+    inner join int_subscription_states_ranged as states
+        on account_months.account_id = states.account_id
+        and states.event_type <> 'cancel'
+        and states.valid_from < account_months.next_month_start
+        and (states.valid_to is null or states.valid_to >= account_months.month_start)
+
+),
+
 ranked_cancels as (
 
     select
@@ -241,6 +278,7 @@ joined as (
         orders_by_month.order_day_count,
         coalesce(categories_by_month.category_count, 0) as category_count,
         ranked_cancels.cancel_reason,
+        coalesce(ranked_plans.plan, 'no_subscription') as plan,
         orders_by_month.last_order_before_start_at,
         coalesce(
             orders_by_month.last_order_before_start_at
@@ -274,6 +312,10 @@ joined as (
     left join categories_by_month
         on account_months.account_id = categories_by_month.account_id
         and account_months.month_start = categories_by_month.month_start
+    left join ranked_plans
+        on account_months.account_id = ranked_plans.account_id
+        and account_months.month_start = ranked_plans.month_start
+        and ranked_plans.plan_rank = 1
 
 ),
 
@@ -303,6 +345,7 @@ final as (
         account_id,
         month_start,
         is_subscriber,
+        plan,
         is_active_at_start,
         is_active_at_end,
         not is_active_at_start and is_active_at_end and not was_active_before as is_new,

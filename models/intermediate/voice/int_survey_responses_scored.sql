@@ -1,6 +1,7 @@
 {#- One row per survey response with its scores.
     NPS: promoter 9-10, passive 7-8, detractor 0-6 (nps surveys only).
-    Top box: csat 4-5, ces 5-7 (CES 2.0, 1-7 agreement), in_app_rating 4-5.
+    Top box: csat 4-5, ces 5-7 (CES 2.0, 1-7 agreement), in_app_rating 4-5; none for
+      CES 1.0 (1-5 effort, lower is better: score_scale '1-5', see cxux_survey_scales).
     SUS (Brooke 1996): odd items answer - 1, even items 5 - answer, sum x 2.5 (0-100);
       only complete responses (items 1-10 each answered once) get a score.
     UMUX-Lite: (item1 + item2 - 2) x 100 / 12; SUS equivalent 0.65 x raw + 22.9;
@@ -109,6 +110,7 @@ final as (
                 end
         end as sus_grade,
         responses.score,
+        responses.score_scale,
         sus_scores.sus_score,
         umux_lite_scores.umux_lite_score,
         0.65 * umux_lite_scores.umux_lite_score + 22.9 as umux_lite_sus_equivalent,
@@ -117,7 +119,7 @@ final as (
         case when responses.survey_type = 'nps' then responses.score <= 6 end as is_detractor,
         case
             when responses.survey_type = 'csat' then responses.score >= 4
-            when responses.survey_type = 'ces' then responses.score >= 5
+            when responses.survey_type = 'ces' and responses.score_scale = '1-7' then responses.score >= 5
             when responses.survey_type = 'in_app_rating' then responses.score >= 4
         end as is_top_box,
         case

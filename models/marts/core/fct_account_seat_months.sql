@@ -57,6 +57,7 @@ final as (
         months.account_id,
         months.month_start,
         {{ cxux_customer_attributes('dim_customers') }},
+        months.plan,
         months.paid_seats_end as paid_seats,
         coalesce(signed_up_users.total_users, 0) as total_users,
         coalesce(active_users.active_users, 0) as active_users,

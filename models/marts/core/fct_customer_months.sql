@@ -1,6 +1,7 @@
 {#- One row per customer and calendar month (from the customer's first month to the
     last month in the data): activity at the month's start and end, MRR movements,
-    order revenue and tickets. Rules in int_customer_months_classified. -#}
+    order revenue and tickets, and the month's plan. Rules in
+    int_customer_months_classified. -#}
 with int_customer_months_classified as (
 
     select * from {{ ref('int_customer_months_classified') }}
@@ -38,6 +39,7 @@ final as (
         months.month_start,
         months.cancel_reason,
         {{ cxux_customer_attributes('dim_customers') }},
+        months.plan,
         months.mrr_start,
         months.mrr_end,
         months.mrr_new,

@@ -102,8 +102,14 @@ session_rows as (
 
 session_summary as (
 
+    {#- one pass: the first user, anonymous id, platform and device of the session are
+        taken in the same aggregation (cxux_first_value_by), not by window sorts #}
     select
         session_id,
+        {{ cxux_first_value_by('user_id', ['occurred_at', 'row_id']) }} as user_id,
+        {{ cxux_first_value_by('anonymous_id', ['occurred_at', 'row_id']) }} as anonymous_id,
+        {{ cxux_first_value_by('platform', ['occurred_at', 'row_id']) }} as platform,
+        {{ cxux_first_value_by('device_type', ['occurred_at', 'row_id']) }} as device_type,
         cast(sum(is_page_view) as {{ dbt.type_int() }}) as page_view_count,
         cast(sum(1 - is_page_view) as {{ dbt.type_int() }}) as event_count,
         min(occurred_at) as started_at,
@@ -114,58 +120,14 @@ session_summary as (
 
 ),
 
-first_users as (
-
-    select
-        session_id,
-        user_id,
-        row_number() over (partition by session_id order by occurred_at, row_id) as row_rank
-    from session_rows
-    where user_id is not null
-
-),
-
-first_anonymous_ids as (
-
-    select
-        session_id,
-        anonymous_id,
-        row_number() over (partition by session_id order by occurred_at, row_id) as row_rank
-    from session_rows
-    where anonymous_id is not null
-
-),
-
-first_platforms as (
-
-    select
-        session_id,
-        platform,
-        row_number() over (partition by session_id order by occurred_at, row_id) as row_rank
-    from session_rows
-    where platform is not null
-
-),
-
-first_devices as (
-
-    select
-        session_id,
-        device_type,
-        row_number() over (partition by session_id order by occurred_at, row_id) as row_rank
-    from session_rows
-    where device_type is not null
-
-),
-
 final as (
 
     select
         session_summary.session_id,
-        first_users.user_id,
-        first_anonymous_ids.anonymous_id,
-        first_platforms.platform,
-        first_devices.device_type,
+        session_summary.user_id,
+        session_summary.anonymous_id,
+        session_summary.platform,
+        session_summary.device_type,
         {{ cxux_user_customer_attributes('dim_users', 'dim_customers') }},
         session_summary.page_view_count,
         session_summary.event_count,
@@ -176,20 +138,8 @@ final as (
         session_summary.ended_at,
         session_summary.last_received_at
     from session_summary
-    left join first_users
-        on session_summary.session_id = first_users.session_id
-        and first_users.row_rank = 1
-    left join first_anonymous_ids
-        on session_summary.session_id = first_anonymous_ids.session_id
-        and first_anonymous_ids.row_rank = 1
-    left join first_platforms
-        on session_summary.session_id = first_platforms.session_id
-        and first_platforms.row_rank = 1
-    left join first_devices
-        on session_summary.session_id = first_devices.session_id
-        and first_devices.row_rank = 1
     left join dim_users
-        on first_users.user_id = dim_users.user_id
+        on session_summary.user_id = dim_users.user_id
     left join dim_customers
         on dim_users.account_id = dim_customers.account_id
 

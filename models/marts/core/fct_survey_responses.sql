@@ -1,6 +1,7 @@
 {#- One row per survey response with its scores (rules in int_survey_responses_scored)
     and the respondent's and customer's attributes. The account is the response's,
-    else the respondent's. -#}
+    else the respondent's; plan is that customer's plan in force when the response was
+    given (cxux_plans_at). -#}
 with int_survey_responses_scored as (
 
     select * from {{ ref('int_survey_responses_scored') }}
@@ -16,6 +17,12 @@ dim_users as (
 dim_customers as (
 
     select * from {{ ref('dim_customers') }}
+
+),
+
+int_subscription_states_ranged as (
+
+    select * from {{ ref('int_subscription_states_ranged') }}
 
 ),
 
@@ -38,6 +45,12 @@ responses as (
     from int_survey_responses_scored
     left join dim_users
         on int_survey_responses_scored.user_id = dim_users.user_id
+
+),
+
+response_plans as (
+
+    {{ cxux_plans_at('responses', 'response_id', 'resolved_account_id', 'responded_at') }}
 
 ),
 
@@ -67,7 +80,9 @@ final as (
             dim_customers.relationship_type,
             'no_paying_customer'
         ) as relationship_type,
+        coalesce(response_plans.plan, 'no_subscription') as plan,
         responses.score,
+        responses.score_scale,
         responses.sus_score,
         responses.umux_lite_score,
         responses.umux_lite_sus_equivalent,
@@ -82,6 +97,8 @@ final as (
     from responses
     left join dim_customers
         on responses.resolved_account_id = dim_customers.account_id
+    left join response_plans
+        on responses.response_id = response_plans.response_id
 
 )
 

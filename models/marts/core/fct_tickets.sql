@@ -1,6 +1,7 @@
 {#- One row per support ticket with reply and resolution timings in calendar
     minutes (rules in int_tickets_timed) and the customer's attributes. The account
-    is the ticket's, else the requester's. -#}
+    is the ticket's, else the requester's; plan is that customer's plan in force when the
+    ticket was created (cxux_plans_at). -#}
 with int_tickets_timed as (
 
     select * from {{ ref('int_tickets_timed') }}
@@ -19,6 +20,12 @@ dim_customers as (
 
 ),
 
+int_subscription_states_ranged as (
+
+    select * from {{ ref('int_subscription_states_ranged') }}
+
+),
+
 tickets as (
 
     select
@@ -28,6 +35,12 @@ tickets as (
     from int_tickets_timed
     left join dim_users
         on int_tickets_timed.requester_user_id = dim_users.user_id
+
+),
+
+ticket_plans as (
+
+    {{ cxux_plans_at('tickets', 'ticket_id', 'resolved_account_id', 'created_at') }}
 
 ),
 
@@ -51,6 +64,7 @@ final as (
             dim_customers.relationship_type,
             'no_paying_customer'
         ) as relationship_type,
+        coalesce(ticket_plans.plan, 'no_subscription') as plan,
         tickets.public_agent_comment_count,
         tickets.reopen_count,
         tickets.solve_count,
@@ -69,6 +83,8 @@ final as (
     from tickets
     left join dim_customers
         on tickets.resolved_account_id = dim_customers.account_id
+    left join ticket_plans
+        on tickets.ticket_id = ticket_plans.ticket_id
 
 )
 

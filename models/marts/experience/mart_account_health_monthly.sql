@@ -64,10 +64,52 @@ page_view_months as (
         cast({{ dbt.date_trunc('month', 'occurred_at') }} as date) as month_start,
         count(*) as page_loads,
         count(passes_core_web_vitals) as cwv_measured_page_loads,
-        sum(case when passes_core_web_vitals then 1 else 0 end) as cwv_passing_page_loads,
-        {{ cxux_percentile('lcp_ms', 0.75, 'continuous') }} as lcp_p75_ms
+        sum(case when passes_core_web_vitals then 1 else 0 end) as cwv_passing_page_loads
     from page_views
     where account_id is not null
+    group by 1, 2
+
+),
+
+-- p75 LCP per account-month = percentile_cont(0.75): the value at position
+-- 1 + 0.75 (n - 1) of the sorted values, interpolated linearly between the two ranks
+-- around it. Computed from a sort, not with a percentile aggregate: that aggregate
+-- keeps every value of every group in a hash table that cannot spill, and inside
+-- this query it ran 40x slower once DuckDB was short of memory (issue 6); a sort spills.
+lcp_values as (
+
+    select
+        account_id,
+        cast({{ dbt.date_trunc('month', 'occurred_at') }} as date) as month_start,
+        lcp_ms
+    from page_views
+    where account_id is not null and lcp_ms is not null
+
+),
+
+lcp_ranked as (
+
+    select
+        account_id,
+        month_start,
+        lcp_ms,
+        row_number() over (partition by account_id, month_start order by lcp_ms) as lcp_rank,
+        1 + 0.75 * cast(count(*) over (partition by account_id, month_start) - 1 as {{ cxux_type_double() }})
+            as p75_position
+    from lcp_values
+
+),
+
+lcp_p75_months as (
+
+    select
+        account_id,
+        month_start,
+        min(case when lcp_rank = floor(p75_position) then lcp_ms end) as lower_lcp_ms,
+        min(case when lcp_rank = ceil(p75_position) then lcp_ms end) as upper_lcp_ms,
+        min(p75_position - floor(p75_position)) as upper_weight
+    from lcp_ranked
+    where lcp_rank in (floor(p75_position), ceil(p75_position))
     group by 1, 2
 
 ),
@@ -197,7 +239,9 @@ joined as (
         coalesce(page_view_months.page_loads, 0) as page_loads,
         coalesce(page_view_months.cwv_measured_page_loads, 0) as cwv_measured_page_loads,
         coalesce(page_view_months.cwv_passing_page_loads, 0) as cwv_passing_page_loads,
-        page_view_months.lcp_p75_ms,
+        lcp_p75_months.lower_lcp_ms
+            + (lcp_p75_months.upper_lcp_ms - lcp_p75_months.lower_lcp_ms) * lcp_p75_months.upper_weight
+            as lcp_p75_ms,
         coalesce(other_survey_months.sus_responses, 0) as sus_responses,
         other_survey_months.sus_mean,
         account_seat_months.paid_seats,
@@ -213,6 +257,9 @@ joined as (
     left join page_view_months
         on customer_months.account_id = page_view_months.account_id
         and customer_months.month_start = page_view_months.month_start
+    left join lcp_p75_months
+        on customer_months.account_id = lcp_p75_months.account_id
+        and customer_months.month_start = lcp_p75_months.month_start
     left join nps_months
         on customer_months.account_id = nps_months.account_id
         and customer_months.month_start = nps_months.month_start

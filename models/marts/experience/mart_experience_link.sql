@@ -6,7 +6,8 @@
         region that month (an incident reaches every customer of the region, including
         those whose users did not happen to try the broken task).
     Outcomes: NPS, CSAT and tickets in the month and churn within the month or the next
-    of the customers active at its start (is_churned_within_two_months). Each band's
+    of the customers active at its start (is_churned_within_two_months), counted only
+    when the next month is in the data (is_churned_next_month not null). Each band's
     churn is compared with the good band's of the same level and signal by a pooled
     two-proportion z-test. -#}
 
@@ -21,6 +22,7 @@
 ] -%}
 {%- set bands = [('poor', 1), ('fair', 2), ('good', 3)] -%}
 {%- set min_sample = var('cxux_link_min_sample', 30) -%}
+{%- set at_risk = 'account_health.is_churned_within_two_months is not null and account_health.is_churned_next_month is not null' -%}
 
 with
 
@@ -79,10 +81,13 @@ banded as (
         account_health.csat_top_box_responses,
         account_health.ticket_count,
         account_health.bug_ticket_count,
-        case when account_health.is_churned_within_two_months is not null then 1 else 0 end as is_at_risk,
-        case when account_health.is_churned_within_two_months then 1 else 0 end as is_churned,
+        -- at risk: active at the start, with the two-month outcome complete (the next
+        -- month is in the data; in the last month only those who already churned have
+        -- an outcome, which would inflate its churn)
+        case when {{ at_risk }} then 1 else 0 end as is_at_risk,
+        case when {{ at_risk }} and account_health.is_churned_within_two_months then 1 else 0 end as is_churned,
         case
-            when account_health.is_churned_within_two_months
+            when {{ at_risk }} and account_health.is_churned_within_two_months
                 and account_health.two_month_cancel_reason = 'ux_issues' then 1
             else 0
         end as is_ux_issues_churned

@@ -45,6 +45,8 @@ observations as (
     where {{ signal.name }} is not null
         and {{ signal.evidence }} >= {{ signal.min }}
         and is_churned_within_two_months is not null
+        -- the two-month outcome is complete only when the next month is in the data
+        and is_churned_next_month is not null
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

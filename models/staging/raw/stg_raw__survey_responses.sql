@@ -19,6 +19,7 @@ final as (
         touchpoint,
         {{ cxux_scrub_pii_text('comment') }} as comment_scrubbed,
         score,
+        {{ cxux_survey_score_scale('survey_type', 'survey_id') }} as score_scale,
         responded_at
     from validated
     where _cxux_reasons is null
