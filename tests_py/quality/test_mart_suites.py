@@ -157,3 +157,21 @@ def test_completeness_grain():
     assert completeness_grain({"grains": ["day"]}) == "day"
     assert completeness_grain({"grains": ["week", "day"]}) == "week"
     assert completeness_grain({}) == "month"
+
+
+def test_completeness_expects_certified_metrics_that_need_no_configuration():
+    import datetime as dt
+
+    from cxux_cli.quality.checks import metric_value_checks
+
+    definitions = {
+        "nps": {"status": "certified", "grains": ["month"]},
+        "ces_1_mean": {"status": "certified", "grains": ["month"],
+                       "tags": ["survey", "requires_configuration"]},
+        "revenue": {"status": "draft", "grains": ["month"]},
+    }
+    (check,) = [c for c in metric_value_checks(definitions, dt.date(2026, 6, 30))
+                if c.label == "every certified metric has a total for the latest complete period"]
+    query = check.kwargs["unexpected_rows_query"]
+    assert "('nps', 'month')" in query
+    assert "ces_1_mean" not in query and "revenue" not in query
