@@ -118,16 +118,7 @@ checksummed as (
 current_checksums as (
 
     select
-        case
-            {%- for grain in grains %}
-            when grouping(period__{{ grain }}) = 0 then '{{ grain }}'
-            {%- endfor %}
-        end as grain,
-        case
-            {%- for grain in grains %}
-            when grouping(period__{{ grain }}) = 0 then period__{{ grain }}
-            {%- endfor %}
-        end as period_start,
+        {{ cxux_metric_grouped_period(grains) }}
         sum(row_checksum) as source_checksum
     from checksummed
     group by grouping sets (
@@ -176,16 +167,7 @@ changed_rows as (
 aggregated as (
 
     select
-        case
-            {%- for grain in grains %}
-            when grouping(period__{{ grain }}) = 0 then '{{ grain }}'
-            {%- endfor %}
-        end as grain,
-        case
-            {%- for grain in grains %}
-            when grouping(period__{{ grain }}) = 0 then period__{{ grain }}
-            {%- endfor %}
-        end as period_start,
+        {{ cxux_metric_grouped_period(grains) }}
         {{ cxux_metric_slice_columns(dimensions, crossings) }}
         {{ aggregates | join(',\n        ') }}
         {%- if checksums %},
@@ -346,6 +328,21 @@ select * from final
     are tested first, longest first: a set matches the first listed slice all of
     whose dimensions it groups, which is the set itself. A crossing's name is its
     sorted names joined by '|', its value the values in the same order. -#}
+{#- grain and period_start of a row grouped by grouping sets over period__<grain>
+    columns: grouping() tells which grain's set the row belongs to. -#}
+{% macro cxux_metric_grouped_period(grains) -%}
+        case
+            {%- for grain in grains %}
+            when grouping(period__{{ grain }}) = 0 then '{{ grain }}'
+            {%- endfor %}
+        end as grain,
+        case
+            {%- for grain in grains %}
+            when grouping(period__{{ grain }}) = 0 then period__{{ grain }}
+            {%- endfor %}
+        end as period_start,
+{%- endmacro %}
+
 {% macro cxux_metric_slice_columns(dimensions, crossings=[]) -%}
     {%- if dimensions | length == 0 -%}
         'total' as dimension_name,
