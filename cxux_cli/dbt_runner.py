@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 
 from cxux_cli.errors import ChecksFailed, CxuxError
 from cxux_cli.project import Project
+
+log = logging.getLogger("cxux.dbt")
+
+# Generic tests that check several columns of a model in one node (macros/tests/): dbt's
+# message names the test, not the failing column, so a failure also logs the test's rows.
+COLUMN_TESTS = ("cxux_not_null_columns", "cxux_accepted_values_columns")
 
 
 def run_dbt(project: Project, args: Sequence[str], *, vars_: dict | None = None):
@@ -35,6 +42,8 @@ def run_dbt(project: Project, args: Sequence[str], *, vars_: dict | None = None)
     if result.exception is not None:
         raise CxuxError(f"dbt {' '.join(args)} could not run: {result.exception}")
     if not result.success:
+        for line in column_test_failures(project, result):
+            log.error(line)
         raise ChecksFailed(f"dbt {' '.join(args)} finished with failures (see the log above)")
     return result
 
@@ -58,3 +67,36 @@ def _release_duckdb() -> None:
             env.close()
         except Exception:  # closing is best effort; the next open reports real errors
             pass
+
+
+def column_test_failures(project: Project, result, limit: int = 20) -> list[str]:
+    """One line per row a failed column test returned ("fct_orders: channel: null_rows=3"),
+    read back from the DuckDB file; other engines: `dbt test --store-failures`."""
+    failed = [r for r in getattr(result.result, "results", None) or []
+              if str(r.status) == "fail" and getattr(r.node, "test_metadata", None)
+              and r.node.test_metadata.name in COLUMN_TESTS and r.node.compiled_code]
+    if not failed:
+        return []
+    from cxux_cli.engines import target_type
+
+    if target_type(project) != "duckdb":
+        return [f"{r.node.name}: rerun with `dbt test --store-failures` for the failing columns"
+                for r in failed]
+    import duckdb
+
+    lines = []
+    try:
+        with duckdb.connect(str(project.duckdb_path), read_only=True) as connection:
+            for r in failed:
+                model = (r.node.attached_node or r.node.name).split(".")[-1]
+                cursor = connection.execute(
+                    f"select * from ({r.node.compiled_code}) as failures limit {limit}")
+                names = [d[0] for d in cursor.description]
+                for row in cursor.fetchall():
+                    values = dict(zip(names, row))
+                    column = values.pop("column_name", "?")
+                    details = ", ".join(f"{key}={value}" for key, value in values.items())
+                    lines.append(f"{model}: {column}: {details} ({r.node.test_metadata.name})")
+    except duckdb.Error as exc:  # best effort: the dbt failure itself is what counts
+        lines.append(f"could not read the failing rows of the column tests: {exc}")
+    return lines

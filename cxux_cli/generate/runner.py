@@ -142,6 +142,8 @@ def _duckdb_config(duckdb_path: Path) -> dict:
     }
     if os.environ.get("CXUX_DUCKDB_THREADS"):
         config["threads"] = int(os.environ["CXUX_DUCKDB_THREADS"])
+    if os.environ.get("CXUX_DUCKDB_MAX_TEMP_SIZE"):  # as the dbt on-run-start hook does
+        config["max_temp_directory_size"] = os.environ["CXUX_DUCKDB_MAX_TEMP_SIZE"]
     return config
 
 

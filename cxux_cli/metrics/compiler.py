@@ -149,15 +149,16 @@ def models_yml_text(definitions: list[dict]) -> str:
             "      - cxux_unique_combination_of_columns:",
             "          arguments:",
             f"            columns: {json.dumps(list(KEY_COLUMNS))}",
+            # one node for the key's nulls, not one not_null test per column (issue 6)
+            "      - cxux_not_null_columns:",
+            "          arguments:",
+            f"            columns: {json.dumps(list(KEY_COLUMNS))}",
             "    columns:",
         ]
         columns = METRIC_VALUE_COLUMNS + ((CHECKSUM_COLUMN,) if is_incremental(d) else ())
         for column, description in columns:
             out.append(f"      - name: {column}")
             out.append(f"        description: {_yaml_quote(description)}")
-            if column in ("metric_name", "grain", "period_start", "dimension_name",
-                          "dimension_value"):
-                out.append("        data_tests: [not_null]")
     body = "\n".join(out) + "\n"
     return _header("#", body, "metrics/**/*.yml") + body
 

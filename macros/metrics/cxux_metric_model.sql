@@ -53,10 +53,15 @@
       aggregates: ["aggregate expression as alias", ...] over those columns
       computed:   select list over the aggregates giving value, numerator,
                   denominator, sample_size, ci_lower, ci_upper, ci_method
+      percentile: none, or {'fraction': p, 'method': continuous|discrete} for the
+                  order statistics (median, percentile): columns is then the one
+                  column measure_value, and measure_percentile and row_count come
+                  from a percentile aggregate or from ranks, whichever
+                  cxux_percentile_strategy picks.
     Each grain is a column of period starts; grouping sets group by each grain
     alone (the total) and by each grain with each dimension, so one scan yields
     every grain x slice. grouping() tells which set a row belongs to. -#}
-{% macro cxux_metric_aggregate(definition, columns, aggregates, computed) -%}
+{% macro cxux_metric_aggregate(definition, columns, aggregates, computed, percentile=none) -%}
     {%- set grains = cxux_metric_grains(definition) -%}
     {%- set dimensions = cxux_metric_dimensions(definition) -%}
     {%- set crossings = cxux_metric_crossings(definition) -%}
@@ -164,6 +169,20 @@ changed_rows as (
 ),
 {%- endif %}
 
+{%- set aggregated_from = 'changed_rows' if incremental_run else 'checksummed' if checksums else 'filtered' %}
+{%- set percentile_strategy = cxux_percentile_strategy(
+        ref(cxux_metric_required(definition, ['model', 'source_model'])),
+        time ~ ' is not null' ~ (' and (' ~ filter ~ ')' if filter else ''),
+        cxux_metric_grouping_sets(grains, dimensions, crossings) | length) if percentile else none %}
+{%- if percentile_strategy == 'aggregate' %}
+    {%- set aggregates = [cxux_percentile('measure_value', percentile['fraction'], percentile['method']) ~ ' as measure_percentile',
+                          'count(measure_value) as row_count'] %}
+{%- endif %}
+{%- if percentile_strategy == 'sort' %}
+
+{{ cxux_metric_percentile_aggregated(grains, dimensions, crossings, aggregated_from, percentile, checksums) }}
+{%- else %}
+
 aggregated as (
 
     select
@@ -173,22 +192,13 @@ aggregated as (
         {%- if checksums %},
         sum(row_checksum) as source_checksum
         {%- endif %}
-    from {{ 'changed_rows' if incremental_run else 'checksummed' if checksums else 'filtered' }}
+    from {{ aggregated_from }}
     group by grouping sets (
-        {%- set sets = [] -%}
-        {%- for grain in grains -%}
-            {%- do sets.append('(period__' ~ grain ~ ')') -%}
-            {%- for dimension in dimensions -%}
-                {%- do sets.append('(period__' ~ grain ~ ', dimension__' ~ dimension['name'] ~ ')') -%}
-            {%- endfor -%}
-            {%- for crossing in crossings -%}
-                {%- do sets.append('(period__' ~ grain ~ ', dimension__' ~ crossing | join(', dimension__') ~ ')') -%}
-            {%- endfor -%}
-        {%- endfor %}
-        {{ sets | join(',\n        ') }}
+        {{ cxux_metric_grouping_sets(grains, dimensions, crossings) | join(',\n        ') }}
     )
 
 ),
+{%- endif %}
 
 slice_values as (
 
@@ -320,6 +330,80 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+{#- The grouping sets of a metric: each grain alone (the total), each grain with
+    each dimension, each grain with each declared crossing; `extra` columns are
+    added to every set. -#}
+{% macro cxux_metric_grouping_sets(grains, dimensions, crossings, extra=[]) -%}
+    {%- set sets = [] -%}
+    {%- for grain in grains -%}
+        {%- set groups = [[]] -%}
+        {%- for dimension in dimensions -%}{%- do groups.append([dimension['name']]) -%}{%- endfor -%}
+        {%- for crossing in crossings -%}{%- do groups.append(crossing) -%}{%- endfor -%}
+        {%- for names in groups -%}
+            {%- set columns = ['period__' ~ grain] -%}
+            {%- for name in names -%}{%- do columns.append('dimension__' ~ name) -%}{%- endfor -%}
+            {%- do sets.append('(' ~ (columns + extra) | join(', ') ~ ')') -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(sets) }}
+{%- endmacro %}
+
+{#- `aggregated` for the order statistics (median, percentile), from counts and a
+    sort instead of a percentile aggregate. A percentile aggregate keeps every value
+    of every grain x slice in a hash table that cannot spill: at 100M events the
+    web-vital p75s ran out of disk and memory (issue 6). Here the rows are first
+    counted per slice and distinct value (a hash aggregate, which spills), then a
+    running count over the values in order (a sort, which spills) gives each
+    value's rank, and the percentile is read off the ranks (cxux_percentile_at_rank).
+    Identical values count once per slice, so repeated measures shrink the sort. -#}
+{% macro cxux_metric_percentile_aggregated(grains, dimensions, crossings, source, percentile, checksums) -%}
+    {%- set slice = 'grain, period_start, dimension_name, dimension_value' -%}
+value_counts as (
+
+    select
+        {{ cxux_metric_grouped_period(grains) }}
+        {{ cxux_metric_slice_columns(dimensions, crossings) }}
+        measure_value,
+        count(measure_value) as value_count
+        {%- if checksums %},
+        sum(row_checksum) as source_checksum
+        {%- endif %}
+    from {{ source }}
+    group by grouping sets (
+        {{ cxux_metric_grouping_sets(grains, dimensions, crossings, ['measure_value']) | join(',\n        ') }}
+    )
+
+),
+
+ranked_values as (
+
+    select
+        *,
+        sum(value_count) over (
+            partition by {{ slice }}
+            order by measure_value
+            rows between unbounded preceding and current row
+        ) as cumulative_count,
+        sum(value_count) over (partition by {{ slice }}) as row_count
+    from value_counts
+
+),
+
+aggregated as (
+
+    select
+        {{ slice }},
+        {{ cxux_percentile_at_rank('measure_value', 'cumulative_count', 'row_count', percentile['fraction'], percentile['method']) }} as measure_percentile,
+        max(row_count) as row_count
+        {%- if checksums %},
+        sum(source_checksum) as source_checksum
+        {%- endif %}
+    from ranked_values
+    group by {{ slice }}
+
+),
 {%- endmacro %}
 
 {#- dimension_name and dimension_value of a grouping-sets row: the dimension

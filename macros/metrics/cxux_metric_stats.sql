@@ -137,3 +137,67 @@
         {{ default__cxux_percentile(expression, fraction, method) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- How a median or percentile metric is computed: 'aggregate' (cxux_percentile in
+    the grouping sets: fast, but the engine holds every value of every grain x slice
+    at once) or 'sort' (cxux_metric_percentile_aggregated: counts and a sort, which
+    spill, several times slower in memory). var cxux_percentile_strategy forces one
+    ('auto', the default, lets the engine decide). -#}
+{% macro cxux_percentile_strategy(relation, condition, set_count) -%}
+    {%- set forced = var('cxux_percentile_strategy', 'auto') -%}
+    {%- if forced not in ['auto', 'aggregate', 'sort'] -%}
+        {{ exceptions.raise_compiler_error("cxux: var cxux_percentile_strategy must be auto, aggregate or sort, not '" ~ forced ~ "'") }}
+    {%- endif -%}
+    {%- if forced != 'auto' -%}
+        {{ return(forced) }}
+    {%- endif -%}
+    {{ return(adapter.dispatch('cxux_percentile_strategy', 'cxux')(relation, condition, set_count)) }}
+{%- endmacro %}
+
+{#- PostgreSQL sorts each group of an ordered-set aggregate (tuplesort spills to
+    disk) and Spark's percentile falls back to sort-based aggregation: the
+    aggregate scales there. -#}
+{% macro default__cxux_percentile_strategy(relation, condition, set_count) -%}
+    {{ return('aggregate') }}
+{%- endmacro %}
+
+{#- DuckDB's percentile aggregate keeps its values outside the memory it can spill
+    (issue 6: at 100M events the web-vital p75s failed). Its state is about 16 bytes
+    per value (8, doubled by vector growth) per grouping set; it is used while that
+    stays under a quarter of memory_limit (other models run on the other threads),
+    else the sort. Not in unit tests or before the source exists (nothing to count). -#}
+{% macro duckdb__cxux_percentile_strategy(relation, condition, set_count) -%}
+    {%- if not execute or model.resource_type != 'model' or load_relation(relation) is none -%}
+        {{ return('aggregate') }}
+    {%- endif -%}
+    {%- set rows = run_query('select count(*) from ' ~ relation ~ ' where ' ~ condition).columns[0].values()[0] -%}
+    {%- set limit = run_query("select current_setting('memory_limit')").columns[0].values()[0].split(' ') -%}
+    {%- set units = {'bytes': 1, 'KiB': 2 ** 10, 'MiB': 2 ** 20, 'GiB': 2 ** 30, 'TiB': 2 ** 40,
+                     'KB': 10 ** 3, 'MB': 10 ** 6, 'GB': 10 ** 9, 'TB': 10 ** 12} -%}
+    {%- set limit_bytes = limit[0] | float * units.get(limit[1] if limit | length > 1 else 'bytes', 1) -%}
+    {{ return('aggregate' if rows * set_count * 16 <= limit_bytes / 4 else 'sort') }}
+{%- endmacro %}
+
+{#- A percentile read off ranked values, as an aggregate over one slice's rows
+    (one row per distinct value, with the running count of rows up to and
+    including it and the slice's row count; cxux_metric_percentile_aggregated).
+    The k-th smallest value is the first whose running count reaches k.
+      continuous (percentile_cont): position h = 1 + p (n - 1); the values at ranks
+        floor(h) and ceil(h), interpolated linearly by h - floor(h).
+      discrete (percentile_disc, nearest rank): the value at rank ceil(p n), at least 1.
+    Positions are computed in decimal, so 0.7 x 10 is exactly 7 (in floating point it
+    is 7.000000000000001, whose ceiling is 8). Null when the slice has no values. -#}
+{% macro cxux_percentile_at_rank(value, cumulative_count, row_count, fraction, method) -%}
+    {%- set p = 'cast(' ~ fraction ~ ' as decimal(18, 9))' -%}
+    {%- set rank_at = 'min(case when ' ~ cumulative_count ~ ' >= {rank} then ' ~ value ~ ' end)' -%}
+    {%- if method == 'continuous' -%}
+        {%- set position = '(1 + ' ~ p ~ ' * (' ~ row_count ~ ' - 1))' -%}
+        {{ rank_at | replace('{rank}', 'floor(' ~ position ~ ')') }}
+            + cast(max({{ position }} - floor({{ position }})) as {{ cxux_type_double() }})
+            * ({{ rank_at | replace('{rank}', 'ceil(' ~ position ~ ')') }} - {{ rank_at | replace('{rank}', 'floor(' ~ position ~ ')') }})
+    {%- elif method == 'discrete' -%}
+        {{ rank_at | replace('{rank}', 'greatest(1, ceil(' ~ p ~ ' * ' ~ row_count ~ '))') }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("cxux: percentile method must be continuous or discrete, not '" ~ method ~ "'") }}
+    {%- endif -%}
+{%- endmacro %}

@@ -80,7 +80,8 @@
             method)) }}
 {%- endmacro %}
 
-{#- median and percentile: no interval (ci_method 'none'). -#}
+{#- median and percentile: no interval (ci_method 'none'); computed from ranks
+    (cxux_metric_percentile_aggregated), not a percentile aggregate. -#}
 {% macro cxux_metric_percentile_fraction(definition, default=none) -%}
     {%- set p = cxux_metric_param(definition, ['percentile', 'quantile', 'p', 'fraction'], default) -%}
     {%- if p is none -%}
@@ -101,9 +102,8 @@
 {% macro default__cxux_metric_median(definition) -%}
     {{ cxux_metric_aggregate(definition,
         [('measure_value', cxux_double(cxux_metric_measure(definition)))],
-        [cxux_percentile('measure_value', 0.5, cxux_metric_percentile_method(definition)) ~ ' as measure_percentile',
-         'count(measure_value) as row_count'],
-        cxux_metric_computed('measure_percentile', 'row_count')) }}
+        [], cxux_metric_computed('measure_percentile', 'row_count'),
+        percentile={'fraction': 0.5, 'method': cxux_metric_percentile_method(definition)}) }}
 {%- endmacro %}
 
 {% macro cxux_metric_percentile(definition) -%}
@@ -112,9 +112,8 @@
 {% macro default__cxux_metric_percentile(definition) -%}
     {{ cxux_metric_aggregate(definition,
         [('measure_value', cxux_double(cxux_metric_measure(definition)))],
-        [cxux_percentile('measure_value', cxux_metric_percentile_fraction(definition), cxux_metric_percentile_method(definition)) ~ ' as measure_percentile',
-         'count(measure_value) as row_count'],
-        cxux_metric_computed('measure_percentile', 'row_count')) }}
+        [], cxux_metric_computed('measure_percentile', 'row_count'),
+        percentile={'fraction': cxux_metric_percentile_fraction(definition), 'method': cxux_metric_percentile_method(definition)}) }}
 {%- endmacro %}
 
 {#- geometric_mean: exp(avg(ln x)) over x > 0 (non-positive values are excluded

@@ -7,6 +7,7 @@ import random
 import re
 
 import jinja2
+import yaml
 
 from cxux_cli.metrics import compiler
 from cxux_cli.metrics.validate import validate_project
@@ -53,6 +54,14 @@ def test_compile_writes_registry_models_and_yml(project, cxux):
     nps_yml = yml.split("  - name: metric__nps\n")[1].split("\n  - name: ")[0]
     assert "      - name: source_checksum\n" in lcp_yml
     assert "source_checksum" not in nps_yml
+    # the key's nulls are one test node per model, not one not_null test per column
+    key = ["metric_name", "grain", "period_start", "dimension_name", "dimension_value"]
+    nps_model = next(m for m in yaml.safe_load(yml)["models"] if m["name"] == "metric__nps")
+    assert nps_model["data_tests"] == [
+        {"cxux_unique_combination_of_columns": {"arguments": {"columns": key}}},
+        {"cxux_not_null_columns": {"arguments": {"columns": key}}},
+    ]
+    assert all("data_tests" not in column for column in nps_model["columns"])
 
 
 def test_compile_is_deterministic_and_order_independent(project):
