@@ -89,6 +89,13 @@ FIELDS: dict[str, Field] = {
                             "its aggregate / the total's aggregate of the same grain and "
                             "period (the total is 1.0); unit share (default false).",
                             example=True),
+    "unique_within": Field("string_list", "count_distinct, ratio of distinct counts: a fact "
+                           "of the model, that the counted column has at most one row per "
+                           "period of one declared grain and value of the listed dimensions "
+                           "(e.g. [month, feature]: one row per user, month and feature). "
+                           "Slices that keep them count rows; the others count distinct "
+                           "values in two steps, which scale (same values).",
+                           example=["month", "feature"]),
     # type parameters
     "percentile": Field("probability", "percentile: p strictly between 0 and 1.", example=0.9),
     "method": Field("enum", "percentile/median: continuous interpolates (percentile_cont); "
@@ -156,14 +163,15 @@ COMMON_FIELDS = (
 # type -> (required parameters, optional parameters); model/time/filter handled apart.
 TYPE_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "count": ((), ("measure", "share_of_total")),
-    "count_distinct": (("measure",), ("share_of_total",)),
+    "count_distinct": (("measure",), ("share_of_total", "unique_within")),
     "sum": (("measure",), ("share_of_total",)),
     "average": (("measure",), ("interval",)),
     "median": (("measure",), ("method",)),
     "percentile": (("measure", "percentile", "method"), ()),
     "geometric_mean": (("measure",), ("interval",)),
     "proportion": (("condition",), ("interval",)),
-    "ratio": ((), ("numerator", "denominator", "numerator_metric", "denominator_metric")),
+    "ratio": ((), ("numerator", "denominator", "numerator_metric", "denominator_metric",
+                   "unique_within")),
     "top_box": (("measure", "scale", "cut"), ("interval",)),
     "nps": (("measure",), ("scale", "promoter_min", "detractor_max", "interval")),
     "apdex": (("measure", "t"), ()),
@@ -188,7 +196,7 @@ METRIC_BASED = ("derived", "period_over_period")
 NORMALIZED_KEYS = (
     "name", "label", "description", "domain", "level", "audience", "owner", "status", "tags",
     "type", "model", "measure", "condition", "filter", "time", "grains", "dimensions",
-    "crossings", "share_of_total", "percentile", "method", "scale", "cut", "promoter_min",
+    "crossings", "share_of_total", "unique_within", "percentile", "method", "scale", "cut", "promoter_min",
     "detractor_max", "t",
     "numerator", "denominator", "numerator_metric", "denominator_metric", "expression",
     "window_days", "agg", "base_metric", "comparison", "change", "interval",

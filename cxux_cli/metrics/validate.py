@@ -346,6 +346,25 @@ def _check_one(raw: RawDefinition) -> tuple[_Checker, dict]:
                                 f"{', '.join(declared) or 'none'})"
                                 f"{_suggest(dimension, declared)}",
                                 "crossings", index, position)
+    unique_within = values.get("unique_within") if "unique_within" in allowed else None
+    if isinstance(unique_within, list):
+        grains = [g for g in unique_within if g in spec.GRAINS]
+        declared = values.get("dimensions") if isinstance(values.get("dimensions"), list) else []
+        if len(grains) != 1 or grains[0] not in (values.get("grains") or ["month"]):
+            checker.add("unique_within needs exactly one of the metric's grains, then "
+                        f"declared dimensions; got [{', '.join(map(str, unique_within))}]",
+                        "unique_within")
+        for index, item in enumerate(unique_within):
+            if item not in spec.GRAINS and item not in declared:
+                checker.add(f"unique_within uses '{item}', which is neither a grain nor a "
+                            f"declared dimension{_suggest(str(item), declared)}",
+                            "unique_within", index)
+        sides = [good.get("numerator"), good.get("denominator")] if kind == "ratio" else []
+        if kind == "ratio" and not (
+                all(isinstance(side, dict) and side.get("agg") == "count_distinct" for side in sides)
+                and len({side.get("measure") for side in sides}) == 1):
+            checker.add("unique_within on a ratio needs both sides to count distinct values "
+                        "of the same measure", "unique_within")
     if good.get("share_of_total") and good.get("unit") != "share":
         checker.add(f"share_of_total gives a share: unit must be share, got "
                     f"'{good.get('unit')}'", "unit" if "unit" in values else "share_of_total")
@@ -519,6 +538,7 @@ def normalize(good: dict, deps: list[str], columns: set[str], source_file: str) 
     # each crossing's names sorted: dimension_name is the sorted names joined by '|'
     out["crossings"] = [sorted(crossing) for crossing in good.get("crossings", [])]
     out["share_of_total"] = bool(good.get("share_of_total", False))
+    out["unique_within"] = list(good["unique_within"]) if good.get("unique_within") else None
     out["format"] = good.get("format", "number")
     out["confidence"] = good.get("confidence", 0.95)
     if kind == "median":

@@ -49,7 +49,9 @@
     {{ cxux_metric_aggregate(definition,
         [('measure_value', cxux_metric_measure(definition))],
         ['count(distinct measure_value) as distinct_count', 'count(measure_value) as row_count'],
-        cxux_metric_computed('distinct_count', 'row_count', 'distinct_count')) }}
+        cxux_metric_computed('distinct_count', 'row_count', 'distinct_count'),
+        distinct={'key': 'measure_value', 'counts': [('measure_value', 'distinct_count')],
+                  'rows': ('count(measure_value)', 'row_count')}) }}
 {%- endmacro %}
 
 {#- sum: no interval (a total, not an estimate). -#}
@@ -213,11 +215,21 @@
     {%- else -%}
     {%- set numerator = cxux_metric_ratio_side(cxux_metric_required(definition, 'numerator'), 'numerator_value') -%}
     {%- set denominator = cxux_metric_ratio_side(cxux_metric_required(definition, 'denominator'), 'denominator_value') -%}
+    {#- unique_within (validated: both sides count distinct values of one measure):
+        distinct_key is that measure unfiltered, what the two-step count groups by -#}
+    {%- set distinct = none -%}
+    {%- if definition.get('unique_within') -%}
+        {%- set distinct = {'key': 'distinct_key',
+                            'counts': [('numerator_value', 'numerator_value_aggregate'),
+                                       ('denominator_value', 'denominator_value_aggregate')],
+                            'rows': ('count(*)', 'row_count')} -%}
+    {%- endif %}
     {{ cxux_metric_aggregate(definition,
-        [numerator[0], denominator[0]],
+        [numerator[0], denominator[0]] + ([('distinct_key', definition['numerator']['measure'])] if distinct else []),
         [numerator[1], denominator[1], 'count(*) as row_count'],
         cxux_metric_computed(cxux_double('numerator_value_aggregate') ~ ' / ' ~ cxux_double('nullif(denominator_value_aggregate, 0)'),
-            'row_count', 'numerator_value_aggregate', 'denominator_value_aggregate')) }}
+            'row_count', 'numerator_value_aggregate', 'denominator_value_aggregate'),
+        distinct=distinct) }}
     {%- endif -%}
 {%- endmacro %}
 
