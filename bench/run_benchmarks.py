@@ -79,10 +79,11 @@ def run_results_breakdown(target: Path) -> dict:
         entry = out.setdefault(kind, {"nodes": 0, "seconds": 0.0})
         entry["nodes"] += 1
         entry["seconds"] = round(entry["seconds"] + result["execution_time"], 2)
-    models = sorted((r for r in results if r["unique_id"].startswith("model.")),
-                    key=lambda r: -r["execution_time"])
-    out["slowest_models"] = [[r["unique_id"].split(".")[-1], round(r["execution_time"], 2)]
-                             for r in models[:8]]
+    out["failed"] = [r["unique_id"].split(".")[2] for r in results if r["status"] in ("error", "fail")]
+    for kind, key, count in (("model", "slowest_models", 8), ("test", "slowest_tests", 5)):
+        nodes = sorted((r for r in results if r["unique_id"].startswith(kind + ".")),
+                       key=lambda r: -r["execution_time"])
+        out[key] = [[r["unique_id"].split(".")[2], round(r["execution_time"], 2)] for r in nodes[:count]]
     return out
 
 
@@ -186,6 +187,13 @@ def generated(run: dict) -> str:
     return f"{run['seconds']} ({run['peak_rss_mb']})"
 
 
+def run_cell(run: dict) -> str:
+    """Seconds (peak MB), flagged when the run failed: its time is not a result."""
+    failed = run.get("breakdown", {}).get("failed") or []
+    flag = f" **FAILED** (exit {run['exit_code']}{': ' + ', '.join(failed) if failed else ''})" if run["exit_code"] else ""
+    return f"{run['seconds']} ({run['peak_rss_mb']}){flag}"
+
+
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
@@ -211,16 +219,19 @@ def markdown(report: dict) -> str:
         lines.append(
             f"| {r['scale']:g} | {events:,} | {r['raw_mb']} "
             f"| {generated(r['generate'])} | {r['scan_limit_seconds']} "
-            f"| {r['full_build']['seconds']} ({r['full_build']['peak_rss_mb']}) | {part} "
+            f"| {run_cell(r['full_build'])} | {part} "
             f"| {ratio['full_build_over_scan']}{flag(ratio['full_build_over_scan'] <= 10)} "
-            f"| {r['incremental_build']['seconds']} ({r['incremental_build']['peak_rss_mb']}) "
-            f"| {ratio['incremental_over_full']}{flag(ratio['incremental_over_full'] < 0.1)} "
+            f"| {run_cell(r['incremental_build'])} "
+            f"| {'no result (failed)' if r['incremental_build']['exit_code'] else str(ratio['incremental_over_full']) + flag(ratio['incremental_over_full'] < 0.1)} "
             f"| {r['metrics_query']['seconds_median']}{flag(r['metrics_query']['seconds_median'] < 0.5)} "
             f"({r['metrics_query']['peak_rss_mb']}) | {r['metrics_list']['seconds_median']} |")
-    lines += ["", "Slowest models of the full build:", ""]
-    for r in report["results"]:
-        slow = ", ".join(f"{n} {s}s" for n, s in r["full_build"]["breakdown"]["slowest_models"])
-        lines.append(f"- scale {r['scale']:g}: {slow}")
+    for run, title in (("full_build", "the full build"), ("incremental_build", "the incremental run")):
+        lines += ["", f"Slowest models of {title}:", ""]
+        for r in report["results"]:
+            breakdown = r[run]["breakdown"]
+            slow = ", ".join(f"{n} {s}s" for n, s in breakdown["slowest_models"])
+            tests = ", ".join(f"{n} {s}s" for n, s in breakdown.get("slowest_tests", []))
+            lines.append(f"- scale {r['scale']:g}: {slow}" + (f"; slowest tests: {tests}" if tests else ""))
     if len(report["results"]) > 1:
         first, last = report["results"][0], report["results"][-1]
         growth = last["raw_mb"] / first["raw_mb"] if first["raw_mb"] else float("nan")
