@@ -194,6 +194,13 @@ def run_cell(run: dict) -> str:
     return f"{run['seconds']} ({run['peak_rss_mb']}){flag}"
 
 
+def ratio_cell(run: dict, ratio: float, met: bool) -> str:
+    """A ratio against its target, or no result when the run it measures failed."""
+    if run["exit_code"]:
+        return "no result (failed)"
+    return f"{ratio}" + ("" if met else " **(miss)**")
+
+
 def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
@@ -220,9 +227,9 @@ def markdown(report: dict) -> str:
             f"| {r['scale']:g} | {events:,} | {r['raw_mb']} "
             f"| {generated(r['generate'])} | {r['scan_limit_seconds']} "
             f"| {run_cell(r['full_build'])} | {part} "
-            f"| {ratio['full_build_over_scan']}{flag(ratio['full_build_over_scan'] <= 10)} "
+            f"| {ratio_cell(r['full_build'], ratio['full_build_over_scan'], ratio['full_build_over_scan'] <= 10)} "
             f"| {run_cell(r['incremental_build'])} "
-            f"| {'no result (failed)' if r['incremental_build']['exit_code'] else str(ratio['incremental_over_full']) + flag(ratio['incremental_over_full'] < 0.1)} "
+            f"| {ratio_cell(r['incremental_build'], ratio['incremental_over_full'], ratio['incremental_over_full'] < 0.1)} "
             f"| {r['metrics_query']['seconds_median']}{flag(r['metrics_query']['seconds_median'] < 0.5)} "
             f"({r['metrics_query']['peak_rss_mb']}) | {r['metrics_list']['seconds_median']} |")
     for run, title in (("full_build", "the full build"), ("incremental_build", "the incremental run")):
