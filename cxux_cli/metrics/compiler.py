@@ -45,14 +45,11 @@ METRIC_VALUE_COLUMNS = (
 KEY_COLUMNS = ("metric_name", "grain", "period_start", "dimension_name", "dimension_value")
 
 # A metric is an incremental model (docs/incremental.md, "Metric models") when it
-# aggregates one of these large, incremental facts with an aggregate that sorts or
-# deduplicates (a checksum pass over the fact costs about as much as an additive
-# aggregate such as a count, sum, mean or share, so those are rebuilt in full) and
-# has no quarter or year grain (any changed day would rebuild the whole quarter).
+# aggregates one of these large, incremental facts: a run rebuilds only the periods
+# whose source rows changed (a checksum per period). A `rolling` metric qualifies with
+# a day grain only: it rebuilds the days from the first changed one on.
 INCREMENTAL_SOURCES = frozenset(
-    {"fct_page_views", "fct_task_attempts", "fct_sessions", "fct_user_days", "fct_feature_usage"})
-INCREMENTAL_TYPES = frozenset({"count_distinct", "median", "percentile"})
-INCREMENTAL_GRAINS = frozenset({"day", "week", "month"})
+    {"fct_page_views", "fct_task_attempts", "fct_sessions", "fct_user_days", "fct_user_feature_months"})
 INCREMENTAL_CONFIG = (
     "{{ config(materialized=cxux_incremental_materialization(), "
     "incremental_strategy='delete+insert', unique_key=['grain', 'period_start'], "
@@ -65,9 +62,9 @@ CHECKSUM_COLUMN = ("source_checksum", "Sum of the checksums of the source rows o
 
 def is_incremental(definition: dict) -> bool:
     """Whether the metric's model is incremental (see INCREMENTAL_SOURCES)."""
-    return (definition["type"] in INCREMENTAL_TYPES
-            and definition.get("model") in INCREMENTAL_SOURCES
-            and set(definition.get("grains") or ["month"]) <= INCREMENTAL_GRAINS)
+    if definition.get("model") not in INCREMENTAL_SOURCES:
+        return False
+    return definition["type"] != "rolling" or (definition.get("grains") or ["month"]) == ["day"]
 
 
 def _hash(body: str) -> str:

@@ -7,13 +7,13 @@
     anonymous_ids whose user may have changed (rules 1-2 in cxux_incremental.sql). -#}
 {% macro cxux_stitched_usage_rows(staged_model, key_column, columns) -%}
 {%- set cutoff = cxux_incremental_cutoff('received_at') %}
-with {{ staged_model }} as (
+with {{ staged_model }} as {{ cxux_inline_cte() }} (
 
     select * from {{ ref(staged_model) }}
 
 ),
 
-int_identities_stitched as (
+int_identities_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_identities_stitched') }}
 

@@ -84,7 +84,7 @@ with source as (
 
 ),
 
-filtered as (
+filtered as {{ cxux_inline_cte() }} (
 
     select
         {%- for grain in grains %}
@@ -107,7 +107,7 @@ filtered as (
 ),
 {%- if checksums %}
 
-checksummed as (
+checksummed as {{ cxux_inline_cte() }} (
 
     select
         *,

@@ -243,25 +243,86 @@ computed as (
     {%- set type_string = dbt.type_string() -%}
     {%- set entity = ', measure_value' if distinct else '' -%}
     {%- set slice = 'dimension_name, dimension_value' -%}
+    {%- set checksums = cxux_metric_is_incremental_model() -%}
+    {%- set incremental_run = checksums and cxux_metric_incremental_run() -%}
+    {%- if checksums and grains != ['day'] -%}
+        {{ exceptions.raise_compiler_error("cxux: rolling metric '" ~ definition['name'] ~ "': an incremental rolling metric has grains [day] only") }}
+    {%- endif -%}
+    {%- set dimension_columns = [] -%}
+    {%- for dimension in dimensions -%}
+        {%- do dimension_columns.append("coalesce(cast(" ~ dimension['expression'] ~ " as " ~ type_string ~ "), 'unknown')") -%}
+    {%- endfor %}
 with source as (
 
     select * from {{ ref(cxux_metric_required(definition, ['model', 'source_model'])) }}
 
 ),
 
-activity as (
+counted as {{ cxux_inline_cte() }} (
 
-    select {{ 'distinct' if distinct }}
-        cast({{ time }} as date) as activity_date,
-        {%- for dimension in dimensions %}
-        coalesce(cast({{ dimension['expression'] }} as {{ type_string }}), 'unknown') as dimension__{{ dimension['name'] }},
-        {%- endfor %}
-        {{ measure }} as measure_value
+    select *
     from source
     where {{ time }} is not null
         and {{ measure }} is not null
     {%- if filter %}
         and ({{ filter }})
+    {%- endif %}
+
+),
+{%- if checksums %}
+
+{#- Incremental (docs/incremental.md, "Metric models"): each day's own source rows are
+    checksummed (stored on the day's total row). A run rebuilds every day from the first
+    changed one on, from the source rows of the window before it: a day's value reads
+    only its own window, so the days before stay as they are. -#}
+day_checksums as (
+
+    select
+        cast({{ time }} as date) as activity_date,
+        sum({{ cxux_row_checksum(['cast(' ~ time ~ ' as date)'] + dimension_columns + [measure,
+            "'" ~ local_md5(tojson(definition, sort_keys=true)) ~ "'"]) }}) as source_checksum
+    from counted
+    group by cast({{ time }} as date)
+
+),
+{%- endif %}
+{%- if incremental_run %}
+
+changed_days as (
+
+    select coalesce(day_checksums.activity_date, stored.period_start) as activity_date
+    from day_checksums
+    full outer join (
+        select period_start, source_checksum
+        from {{ this }}
+        where grain = 'day' and dimension_name = 'total'
+    ) as stored
+        on stored.period_start = day_checksums.activity_date
+    where coalesce(day_checksums.source_checksum, 0) <> coalesce(stored.source_checksum, 0)
+
+),
+
+rebuild_from as (
+
+    select min(activity_date) as first_changed_date
+    from changed_days
+
+),
+{%- endif %}
+
+activity as (
+
+    select {{ 'distinct' if distinct }}
+        cast({{ time }} as date) as activity_date,
+        {%- for dimension in dimensions %}
+        {{ dimension_columns[loop.index0] }} as dimension__{{ dimension['name'] }},
+        {%- endfor %}
+        {{ measure }} as measure_value
+    from counted
+    {%- if incremental_run %}
+    where cast({{ time }} as date) >= (
+        select cast({{ dbt.dateadd('day', -window_days, 'first_changed_date') }} as date)
+        from rebuild_from)
     {%- endif %}
 
 ),
@@ -442,15 +503,27 @@ by_grain as (
 computed as (
 
     select
-        grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        {{ cxux_metric_computed('window_value', 'window_rows', 'window_value') | join(',\n        ') }}
+        by_grain.grain,
+        by_grain.period_start,
+        by_grain.dimension_name,
+        by_grain.dimension_value,
+        {{ cxux_metric_computed('by_grain.window_value', 'by_grain.window_rows', 'by_grain.window_value') | join(',\n        ') }}
+        {%- if checksums %},
+        case
+            when by_grain.dimension_name = 'total' then coalesce(day_checksums.source_checksum, 0)
+        end as source_checksum
+        {%- endif %}
     from by_grain
-    where evaluation_date = period_last_date
+    {%- if checksums %}
+    left join day_checksums
+        on day_checksums.activity_date = by_grain.period_start
+    {%- endif %}
+    where by_grain.evaluation_date = by_grain.period_last_date
+    {%- if incremental_run %}
+        and by_grain.period_start >= (select first_changed_date from rebuild_from)
+    {%- endif %}
 
 ),
 
-{{ cxux_metric_finalize(definition) }}
+{{ cxux_metric_finalize(definition, checksum=checksums) }}
 {%- endmacro %}

@@ -38,15 +38,17 @@ def test_compile_writes_registry_models_and_yml(project, cxux):
     stickiness = files["models/marts/metrics/generated/metric__stickiness.sql"]
     assert "-- depends_on: {{ ref('metric__dau') }}" in stickiness
     assert "-- depends_on: {{ ref('metric__mau_28d') }}" in stickiness
-    # a percentile on the page views is incremental by period; nps (surveys, small),
-    # apdex (an additive aggregate), adoption_rate (a quarter grain), stickiness
-    # (derived) and mau_28d (rolling) are rebuilt in full
-    lcp = files["models/marts/metrics/generated/metric__lcp_p75.sql"]
-    assert ("{{ config(materialized=cxux_incremental_materialization(), "
-            "incremental_strategy='delete+insert', unique_key=['grain', 'period_start'], "
-            "on_schema_change='append_new_columns') }}") in lcp.splitlines()
-    for name in ("nps", "apdex", "adoption_rate", "stickiness", "mau_28d"):
-        assert "config(" not in files[f"models/marts/metrics/generated/metric__{name}.sql"]
+    # every metric on the usage facts is incremental by period: a percentile and an
+    # additive aggregate on the page views, a ratio with a quarter grain, a rolling
+    # count by day; nps (surveys, small), stickiness (derived from two metrics) and
+    # feature_new_adopters (fct_feature_usage, rebuilt in full) are rebuilt in full
+    config = ("{{ config(materialized=cxux_incremental_materialization(), "
+              "incremental_strategy='delete+insert', unique_key=['grain', 'period_start'], "
+              "on_schema_change='append_new_columns') }}")
+    for name in ("lcp_p75", "apdex", "adoption_rate", "mau_28d"):
+        assert config in files[f"models/marts/metrics/generated/metric__{name}.sql"].splitlines(), name
+    for name in ("nps", "stickiness", "feature_new_adopters"):
+        assert "config(" not in files[f"models/marts/metrics/generated/metric__{name}.sql"], name
     yml = files["models/marts/metrics/generated/_generated__models.yml"]
     assert "  - name: metric__nps\n" in yml
     assert "      - name: ci_lower\n" in yml

@@ -13,13 +13,13 @@
     recomputed from all their sightings; first_sighting_received_at (when the winning
     sighting arrived) tells downstream models which ids may have a new user. -#}
 {%- set cutoff = cxux_incremental_cutoff('last_received_at') %}
-with stg_raw__page_views as (
+with stg_raw__page_views as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('stg_raw__page_views') }}
 
 ),
 
-stg_raw__events as (
+stg_raw__events as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('stg_raw__events') }}
 

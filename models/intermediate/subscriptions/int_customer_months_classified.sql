@@ -214,34 +214,46 @@ ranked_cancels as (
 
 ),
 
+orders_in_month as (
+
+    select
+        account_id,
+        {{ cxux_month_start('ordered_at') }} as month_start,
+        max(ordered_at) as last_order_at,
+        sum(order_total) as revenue,
+        cast(count(*) as {{ dbt.type_int() }}) as order_count,
+        -- purchase occasions: same-day orders are one (METRICS_REFERENCE, repeat purchase)
+        cast(count(distinct {{ cxux_to_date('ordered_at') }}) as {{ dbt.type_int() }}) as order_day_count
+    from int_orders_enriched
+    where is_completed
+    group by account_id, {{ cxux_month_start('ordered_at') }}
+
+),
+
 orders_by_month as (
 
+    -- the latest completed order before the month's start and before its end: running
+    -- maxima over the account's months (linear; a join to every earlier order is not)
     select
         account_months.account_id,
         account_months.month_start,
-        max(
-            case when orders.ordered_at < account_months.month_start then orders.ordered_at end
+        max(orders_in_month.last_order_at) over (
+            partition by account_months.account_id
+            order by account_months.month_start
+            rows between unbounded preceding and 1 preceding
         ) as last_order_before_start_at,
-        max(orders.ordered_at) as last_order_before_end_at,
-        sum(
-            case when orders.ordered_at >= account_months.month_start then orders.order_total else 0 end
-        ) as revenue,
-        cast(sum(
-            case when orders.ordered_at >= account_months.month_start then 1 else 0 end
-        ) as {{ dbt.type_int() }}) as order_count,
-        -- purchase occasions: same-day orders are one (METRICS_REFERENCE, repeat purchase)
-        cast(count(distinct
-            case
-                when orders.ordered_at >= account_months.month_start
-                    then {{ cxux_to_date('orders.ordered_at') }}
-            end
-        ) as {{ dbt.type_int() }}) as order_day_count
+        max(orders_in_month.last_order_at) over (
+            partition by account_months.account_id
+            order by account_months.month_start
+            rows between unbounded preceding and current row
+        ) as last_order_before_end_at,
+        coalesce(orders_in_month.revenue, 0) as revenue,
+        coalesce(orders_in_month.order_count, 0) as order_count,
+        coalesce(orders_in_month.order_day_count, 0) as order_day_count
     from account_months
-    left join int_orders_enriched as orders
-        on account_months.account_id = orders.account_id
-        and orders.is_completed
-        and orders.ordered_at < account_months.next_month_start
-    group by account_months.account_id, account_months.month_start
+    left join orders_in_month
+        on account_months.account_id = orders_in_month.account_id
+        and account_months.month_start = orders_in_month.month_start
 
 ),
 

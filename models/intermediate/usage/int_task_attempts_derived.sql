@@ -13,13 +13,13 @@
     Incremental: attempts with a task or error event in the lookback window (or
     re-stitched) are recomputed from all their events (macros/incremental). -#}
 {%- set cutoff = cxux_incremental_cutoff('last_received_at') %}
-with int_events_stitched as (
+with int_events_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_events_stitched') }}
 
 ),
 
-int_identities_stitched as (
+int_identities_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_identities_stitched') }}
 

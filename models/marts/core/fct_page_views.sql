@@ -11,13 +11,13 @@
 {%- set thresholds = cxux_web_vital_thresholds() %}
 {%- set cutoff = cxux_incremental_cutoff('received_at') %}
 
-with int_page_views_stitched as (
+with int_page_views_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_page_views_stitched') }}
 
 ),
 
-int_identities_stitched as (
+int_identities_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_identities_stitched') }}
 

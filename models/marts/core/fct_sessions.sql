@@ -11,19 +11,19 @@
 ) }}
 {%- set cutoff = cxux_incremental_cutoff('last_received_at') %}
 
-with int_page_views_stitched as (
+with int_page_views_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_page_views_stitched') }}
 
 ),
 
-int_identities_stitched as (
+int_identities_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_identities_stitched') }}
 
 ),
 
-int_events_stitched as (
+int_events_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_events_stitched') }}
 

@@ -3,9 +3,11 @@
     is_new_user: the user signed up that day (new users who did nothing on their
     sign-up day have no row; dim_users keeps every sign-up).
     platform: the day's most used platform (ties broken alphabetically).
+    device_type: the user's primary device as of the day (int_user_devices_ranged).
     Incremental: user-days with an event or page view selected by the rules in
     macros/incremental, and every day of a user whose attributes changed, are
-    recomputed from all their rows. -#}
+    recomputed from all their rows; so are the days whose device as of the day
+    changed (a late or re-stitched page view), but not the rest of that user's days. -#}
 {{ config(
     materialized=cxux_incremental_materialization(),
     unique_key=['user_id', 'activity_date'],
@@ -13,19 +15,19 @@
 ) }}
 {%- set cutoff = cxux_incremental_cutoff('last_received_at') %}
 
-with int_events_stitched as (
+with int_events_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_events_stitched') }}
 
 ),
 
-int_page_views_stitched as (
+int_page_views_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_page_views_stitched') }}
 
 ),
 
-int_identities_stitched as (
+int_identities_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_identities_stitched') }}
 
@@ -34,6 +36,12 @@ int_identities_stitched as (
 dim_users as (
 
     select * from {{ ref('dim_users') }}
+
+),
+
+int_user_devices_ranged as (
+
+    select * from {{ ref('int_user_devices_ranged') }}
 
 ),
 
@@ -93,9 +101,12 @@ days_to_refresh as (
     from {{ this }}
     where user_id in ({{ cxux_users_with_changed_attributes(
         cxux_user_customer_attribute_pairs('dim_users', 'dim_customers')
-        + [('device_type', 'dim_users.primary_device_type'),
-           ('is_new_user', 'stored.activity_date = dim_users.signup_date')],
+        + [('is_new_user', 'stored.activity_date = dim_users.signup_date')],
         extra_stored_columns=['activity_date']) }})
+
+    union
+
+    {{ cxux_rows_with_changed_device(['user_id', 'activity_date'], 'stored.activity_date') }}
 
 ),
 
@@ -110,7 +121,7 @@ activity as (
 ),
 {%- else %}
 
-activity as (
+activity as {{ cxux_inline_cte() }} (
 
     select * from activity_all
 
@@ -153,7 +164,7 @@ final as (
         day_summary.user_id,
         day_summary.activity_date,
         platform_counts.platform,
-        dim_users.primary_device_type as device_type,
+        devices.device_type,
         {{ cxux_user_customer_attributes('dim_users', 'dim_customers') }},
         day_summary.event_count,
         day_summary.page_view_count,
@@ -170,6 +181,8 @@ final as (
         and platform_counts.platform_rank = 1
     left join dim_customers
         on dim_users.account_id = dim_customers.account_id
+    left join int_user_devices_ranged as devices
+        on {{ cxux_device_range_condition('devices', 'day_summary.user_id', 'day_summary.activity_date') }}
 
 )
 

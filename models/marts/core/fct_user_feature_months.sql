@@ -4,8 +4,10 @@
     first observed use is the launch). is_used: the user used the feature in the month
     (feature_used events), the HEART adoption numerator; the denominator is every row.
     Users active only before a feature existed are never counted as not adopting it.
-    platform: the month's most used platform (active days, ties alphabetically); plan:
-    the user's account's plan that month (no_subscription without one).
+    platform: the month's most used platform (active days, ties alphabetically);
+    device_type: the user's primary device as of their last active day of the month
+    (fct_user_days); plan: the user's account's plan that month (no_subscription
+    without one).
 
     Size: active user-months x available features (about one row per raw event on the demo
     data). Incremental by whole months: month_checksum sums a checksum of everything a
@@ -25,13 +27,13 @@
 {%- set incremental_run = execute and model.resource_type == 'model' and is_incremental()
     and 'month_checksum' in (adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) %}
 
-with int_events_stitched as (
+with int_events_stitched as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('int_events_stitched') }}
 
 ),
 
-fct_user_days as (
+fct_user_days as {{ cxux_inline_cte() }} (
 
     select * from {{ ref('fct_user_days') }}
 
@@ -109,7 +111,8 @@ active_months as (
     select
         user_id,
         {{ cxux_month_start('activity_date') }} as month_start,
-        count(*) as active_days
+        count(*) as active_days,
+        max(activity_date) as last_active_date
     from fct_user_days
     group by user_id, {{ cxux_month_start('activity_date') }}
 
@@ -137,7 +140,7 @@ user_months as (
         active_months.user_id,
         active_months.month_start,
         platform_days.platform,
-        dim_users.primary_device_type as device_type,
+        last_active_days.device_type,
         {{ cxux_user_customer_attributes('dim_users', 'dim_customers') }},
         coalesce(customer_months.plan, 'no_subscription') as plan,
         active_months.active_days
@@ -146,6 +149,9 @@ user_months as (
         on active_months.user_id = dim_users.user_id
     left join dim_customers
         on dim_users.account_id = dim_customers.account_id
+    inner join fct_user_days as last_active_days
+        on active_months.user_id = last_active_days.user_id
+        and active_months.last_active_date = last_active_days.activity_date
     left join platform_days
         on active_months.user_id = platform_days.user_id
         and active_months.month_start = platform_days.month_start
