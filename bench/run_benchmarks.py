@@ -114,6 +114,7 @@ def bench_scale(scale: float, args, workdir: Path) -> dict:
                CXUX_PUBLISHED_PATH=str(workdir / f"{tag}_published.duckdb"),
                DBT_TARGET_PATH=str(workdir / f"{tag}_target"), DBT_LOG_PATH=str(workdir / "logs"),
                CXUX_DUCKDB_MEMORY_LIMIT=args.memory_limit, CXUX_DUCKDB_THREADS=str(args.threads),
+               CXUX_DBT_THREADS=str(args.dbt_threads),
                CXUX_DUCKDB_TEMP_DIR=str(workdir / f"{tag}.spill"))
     result: dict = {"scale": scale}
     if args.raw_from:  # raw data generated earlier with the same scale, seed and as-of
@@ -207,7 +208,8 @@ def markdown(report: dict) -> str:
         f"# cxux benchmarks ({report['started_at']})", "",
         f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']} GB RAM, {m['platform']}; "
         f"Python {m['python']}, DuckDB {m['duckdb']}, dbt {m['dbt']}. "
-        f"DuckDB memory_limit {report['settings']['memory_limit']}, threads {report['settings']['threads']}.",
+        f"DuckDB memory_limit {report['settings']['memory_limit']}, threads {report['settings']['threads']}; "
+        f"dbt threads {report['settings'].get('dbt_threads', report['settings']['threads'])}.",
         "",
         "| scale | events | raw file MB | generate s (peak MB) | scan limit s | full build s (peak MB) "
         "| models / tests / unit tests s | full / scan | incremental s (peak MB) | incr. / full "
@@ -256,7 +258,10 @@ def main() -> None:
     parser.add_argument("--as-of", default="2026-11-01")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/cxux_bench"))
     parser.add_argument("--memory-limit", default=os.environ.get("CXUX_DUCKDB_MEMORY_LIMIT", "8GB"))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("CXUX_DUCKDB_THREADS", "2")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("CXUX_DUCKDB_THREADS", "2")),
+                        help="DuckDB worker threads")
+    parser.add_argument("--dbt-threads", type=int, default=None,
+                        help="models dbt builds at once (default: --threads)")
     parser.add_argument("--keep", action="store_true", help="keep spill directories")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     parser.add_argument("--raw-from", type=Path,
@@ -264,6 +269,7 @@ def main() -> None:
                              "and as-of) instead of generating; one scale only")
     parser.add_argument("dbt_args", nargs="*", help="extra dbt build arguments, after --")
     args = parser.parse_args()
+    args.dbt_threads = args.dbt_threads or args.threads
     if args.raw_from and len(args.scales) != 1:
         parser.error("--raw-from needs exactly one --scales value")
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -271,6 +277,7 @@ def main() -> None:
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H%M%SZ")
     report = {"started_at": started, "machine": machine(),
               "settings": {"memory_limit": args.memory_limit, "threads": args.threads,
+                           "dbt_threads": args.dbt_threads,
                            "as_of": args.as_of, "seed": args.seed, "dbt_args": args.dbt_args},
               "results": []}
     for scale in args.scales:

@@ -4,9 +4,12 @@
     cxux_device_range_condition: the join condition that picks the range of `ranges`
     in force on `day` for `user_id` (the first range also covers earlier days). -#}
 {% macro cxux_device_range_condition(ranges, user_id, day) -%}
+    {#- open ends as sentinel dates, not `is null or`: plain comparisons keep this an
+        equality hash join with range checks (an `or` in a left join's condition does
+        not) #}
     {{ ranges }}.user_id = {{ user_id }}
-        and ({{ ranges }}.valid_from is null or {{ ranges }}.valid_from <= {{ day }})
-        and ({{ ranges }}.valid_to is null or {{ day }} < {{ ranges }}.valid_to)
+        and coalesce({{ ranges }}.valid_from, cast('1900-01-01' as date)) <= {{ day }}
+        and {{ day }} < coalesce({{ ranges }}.valid_to, cast('9999-12-31' as date))
 {%- endmacro %}
 
 {#- Incremental facts: the keys of stored rows whose device_type is no longer the
