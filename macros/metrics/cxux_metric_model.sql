@@ -161,7 +161,9 @@ changed_periods as (
 
 ),
 
-changed_rows as (
+{#- inline: the distinct-count aggregation reads it twice, and DuckDB would write a
+    CTE read twice to spill whole (28 GB at 100M events) -#}
+changed_rows as {{ cxux_inline_cte() }} (
 
     select *
     from checksummed
