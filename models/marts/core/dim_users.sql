@@ -3,8 +3,11 @@
       feature_used event, whichever comes first (the user got value from the product).
     is_buyer: the account owner, or a user who placed at least one order.
     first/last activity: over stitched events and page views.
-    primary_platform / primary_device_type: the most frequent over the user's events
-      and page views (ties broken alphabetically). -#}
+    primary_platform: the most frequent over the user's events and page views (ties
+      broken alphabetically).
+    primary_device_type: the device of most of the user's page views (ties broken
+      alphabetically), i.e. the current (open) range of int_user_devices_ranged, which
+      owns the rule. -#}
 with stg_raw__users as (
 
     select * from {{ ref('stg_raw__users') }}
@@ -35,15 +38,21 @@ int_page_views_stitched as (
 
 ),
 
+int_user_devices_ranged as (
+
+    select * from {{ ref('int_user_devices_ranged') }}
+
+),
+
 activity as (
 
-    select user_id, platform, cast(null as {{ dbt.type_string() }}) as device_type, event_name, occurred_at
+    select user_id, platform, event_name, occurred_at
     from int_events_stitched
     where user_id is not null
 
     union all
 
-    select user_id, platform, device_type, 'page_view' as event_name, occurred_at
+    select user_id, platform, 'page_view' as event_name, occurred_at
     from int_page_views_stitched
     where user_id is not null
 
@@ -87,31 +96,6 @@ primary_platforms as (
 
 ),
 
-device_counts as (
-
-    select
-        user_id,
-        device_type,
-        count(*) as activity_count
-    from activity
-    where device_type is not null
-    group by user_id, device_type
-
-),
-
-primary_devices as (
-
-    select
-        user_id,
-        device_type,
-        row_number() over (
-            partition by user_id
-            order by activity_count desc, device_type
-        ) as device_rank
-    from device_counts
-
-),
-
 order_placers as (
 
     select distinct placed_by_user_id as user_id
@@ -133,7 +117,7 @@ final as (
         {{ cxux_relationship_type('users.account_id', 'accounts.account_type', 'users.is_account_owner') }}
             as relationship_type,
         primary_platforms.platform as primary_platform,
-        primary_devices.device_type as primary_device_type,
+        current_devices.device_type as primary_device_type,
         coalesce(users.is_account_owner, false) as is_account_owner,
         coalesce(users.is_account_owner, false) or order_placers.user_id is not null as is_buyer,
         activity_summary.activated_at is not null as is_activated,
@@ -151,9 +135,9 @@ final as (
     left join primary_platforms
         on users.user_id = primary_platforms.user_id
         and primary_platforms.platform_rank = 1
-    left join primary_devices
-        on users.user_id = primary_devices.user_id
-        and primary_devices.device_rank = 1
+    left join int_user_devices_ranged as current_devices
+        on users.user_id = current_devices.user_id
+        and current_devices.valid_to is null
     left join order_placers
         on users.user_id = order_placers.user_id
 

@@ -128,33 +128,49 @@ activity as {{ cxux_inline_cte() }} (
 ),
 {%- endif %}
 
+{#- one pass into three plain groupings per user-day (by session, by feature, by
+    platform) instead of count(distinct) plus a ranked platform count joined back: at
+    100M events those held more memory than DuckDB could spill and the full build ran
+    out of its 8 GB limit; grouping sets spill -#}
+day_parts as (
+
+    select
+        user_id,
+        activity_date,
+        session_id,
+        feature,
+        platform,
+        grouping(session_id) = 0 as is_session_part,
+        grouping(feature) = 0 as is_feature_part,
+        grouping(platform) = 0 as is_platform_part,
+        count(*) as row_count,
+        sum(is_page_view) as page_view_count,
+        max(received_at) as last_received_at
+    from activity
+    group by grouping sets (
+        (user_id, activity_date, session_id),
+        (user_id, activity_date, feature),
+        (user_id, activity_date, platform)
+    )
+
+),
+
 day_summary as (
 
     select
         user_id,
         activity_date,
-        cast(sum(1 - is_page_view) as {{ dbt.type_int() }}) as event_count,
-        cast(sum(is_page_view) as {{ dbt.type_int() }}) as page_view_count,
-        count(distinct session_id) as session_count,
-        count(distinct feature) as features_used,
-        max(received_at) as last_received_at
-    from activity
+        -- the platform parts hold every row once
+        cast(sum(case when is_platform_part then row_count - page_view_count end) as {{ dbt.type_int() }}) as event_count,
+        cast(sum(case when is_platform_part then page_view_count end) as {{ dbt.type_int() }}) as page_view_count,
+        -- one part per distinct value; nulls are not counted
+        count(case when is_session_part then session_id end) as session_count,
+        count(case when is_feature_part then feature end) as features_used,
+        max(last_received_at) as last_received_at,
+        -- the most used platform, ties alphabetically (platform is null outside its parts)
+        {{ cxux_first_value_by('platform', ['0 - row_count', 'platform']) }} as platform
+    from day_parts
     group by user_id, activity_date
-
-),
-
-platform_counts as (
-
-    select
-        user_id,
-        activity_date,
-        platform,
-        row_number() over (
-            partition by user_id, activity_date
-            order by count(*) desc, platform
-        ) as platform_rank
-    from activity
-    group by user_id, activity_date, platform
 
 ),
 
@@ -163,7 +179,7 @@ final as (
     select
         day_summary.user_id,
         day_summary.activity_date,
-        platform_counts.platform,
+        day_summary.platform,
         devices.device_type,
         {{ cxux_user_customer_attributes('dim_users', 'dim_customers') }},
         day_summary.event_count,
@@ -175,10 +191,6 @@ final as (
     from day_summary
     inner join dim_users
         on day_summary.user_id = dim_users.user_id
-    left join platform_counts
-        on day_summary.user_id = platform_counts.user_id
-        and day_summary.activity_date = platform_counts.activity_date
-        and platform_counts.platform_rank = 1
     left join dim_customers
         on dim_users.account_id = dim_customers.account_id
     left join int_user_devices_ranged as devices
