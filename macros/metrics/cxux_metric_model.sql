@@ -430,7 +430,8 @@ aggregated as (
         to one row per period, value and the dimensions they use: the declared
         dimensions are what multiplies the rows (user x month x feature), so their
         per-value hash tables are fed a fraction of the rows.
-    Same values; at 100M events 137 s and 13 GB of spill before the collapse. -#}
+    Same values; at 100M events 122 s and 7.8 GB of spill (181 s and 15.2 GB
+    without `collapsed`). -#}
 {% macro cxux_metric_distinct_aggregated(grains, dimensions, crossings, source, distinct, unique_within, checksums) -%}
     {%- set unique_grain = (unique_within | select('in', grains) | list)[0] -%}
     {%- set unique_names = unique_within | reject('in', grains) | list -%}
