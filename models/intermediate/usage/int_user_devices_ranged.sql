@@ -2,9 +2,10 @@
     stretch of days with the same primary device). The primary device as of a day is
     the device_type of most of the user's page views up to and including that day
     (ties broken alphabetically); the current range (valid_to null) is
-    dim_users.primary_device_type, so the rule lives here only. The dated usage facts carry this as-of value, so a user
-    whose primary device changes today does not restate their history (DECISIONLOG,
-    "Usage facts carry the device as of the day").
+    dim_users.primary_device_type, so the rule lives here only. The dated usage
+    facts carry this as-of value, so a user whose primary device changes today does
+    not restate their history (DECISIONLOG, "Usage facts carry the device as of the
+    day").
     valid_from: the first day of the range; null on the user's first range, which also
       covers their activity before their first page view (the earliest known device).
     valid_to: the day after the range (exclusive); null on the current range.
