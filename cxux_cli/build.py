@@ -1,18 +1,22 @@
 """`cxux build`: compile metric definitions, dbt build, quality checks, publish.
 
-Only a build whose dbt tests and error-severity expectations pass replaces the
-published copy that BI tools read; any failure stops before publishing, so the
-previous published marts stay as they were.
+Only a build whose dbt tests and error-severity expectations passed in the same
+run replaces the published copy that BI tools read; any failure stops before
+publishing, so the previous published marts stay as they were. Skipping the
+quality checks (--no-quality) therefore means not publishing; the one way
+around it, --publish-unchecked, records in the published copy what was skipped.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
 import click
 
 from cxux_cli.errors import ChecksFailed
+from cxux_cli.params import as_of_option, as_of_sql_text, parse_as_of, vars_option
 from cxux_cli.project import Project
 
 log = logging.getLogger("cxux.build")
@@ -25,8 +29,10 @@ class BuildOptions:
     full_refresh: bool = False
     quality: bool = True
     publish: bool = True
-    as_of: str | None = None  # "now" for timestamp checks and complete periods
-    vars_: dict = field(default_factory=dict)
+    as_of: dt.datetime | None = None  # "now" (naive UTC) for timestamp checks and periods
+    vars_: dict = field(default_factory=dict)  # dbt vars (--vars), also read by quality
+    # publish although the quality checks were skipped (recorded in the published copy)
+    publish_unchecked: bool = False
 
 
 def build(project: Project, options: BuildOptions) -> dict:
@@ -46,7 +52,7 @@ def build(project: Project, options: BuildOptions) -> dict:
 
     vars_ = dict(options.vars_)
     if options.as_of:
-        vars_["cxux_as_of"] = options.as_of
+        vars_["cxux_as_of"] = as_of_sql_text(options.as_of)
     run_dbt(project, args, vars_=vars_ or None)
 
     summary: dict = {"dbt": "passed"}
@@ -54,38 +60,62 @@ def build(project: Project, options: BuildOptions) -> dict:
 
     engine = target_type(project)
     if engine != "duckdb":
-        # Quality (GX through DuckDB) and publish (a DuckDB file) are DuckDB-only so far;
-        # on a server engine BI roles read the marts schema through grants.
-        log.warning("target %s (%s): quality checks and publish run on duckdb only; skipped",
-                    project.target, engine)
+        # dbt built the marts where BI does not look; check them there, then publish
+        # atomically (docs/engines.md "Publishing").
+        from cxux_cli.engines import gate_and_publish
+
         summary["engine"] = engine
+        summary.update(gate_and_publish(project, engine, options, vars_,
+                                        _as_of_datetime(options.as_of)))
         return summary
     if options.quality:
         from cxux_cli.quality import run_quality
         from cxux_cli.quality.report import format_table
 
-        result = run_quality(project, as_of=_as_of_datetime(options.as_of))
+        result = run_quality(project, as_of=options.as_of, vars_=options.vars_)
         click.echo(format_table(result, only_failures=True), err=True)
         summary["quality"] = "passed" if result.passed else "failed"
         if not result.passed:
             raise ChecksFailed(
                 "quality checks failed (error severity); the published marts were left unchanged"
             )
-    if options.publish:
+    if options.publish and not options.quality and not options.publish_unchecked:
+        # the gate: what BI tools read has passed every check of one run
+        click.echo("quality checks skipped (--no-quality): not publishing; the published "
+                   "marts were left unchanged (--publish-unchecked publishes anyway)", err=True)
+    elif options.publish:
         from cxux_cli.publish import publish
 
-        published = publish(project)
+        published = publish(project, build_info=build_info(options))
         summary["published"] = str(published.path)
     summary.update(warehouse_summary(project))
     return summary
 
 
-def _as_of_datetime(as_of: str | None):
-    if as_of is None:
-        return None
-    import datetime as dt
+def _as_of_datetime(as_of) -> dt.datetime | None:
+    """The as-of as a naive UTC datetime (BuildOptions.as_of already is one)."""
+    if as_of is None or isinstance(as_of, dt.datetime):
+        return as_of
+    return parse_as_of(str(as_of))
 
-    return dt.datetime.fromisoformat(as_of)
+
+def build_info(options: BuildOptions) -> dict:
+    """What this build checked and skipped, recorded in the published copy."""
+    checks_run = ["dbt build (models and data tests)"]
+    skipped = []
+    if options.quality:
+        checks_run.append("quality checks")
+    else:
+        skipped.append("quality checks")
+    info = {
+        "trigger": "cxux build" + (" --publish-unchecked" if skipped else ""),
+        "as_of": options.as_of.date().isoformat() if options.as_of else None,
+        "checks_run": checks_run,
+        "checks_skipped": skipped,
+    }
+    if skipped:
+        info["note"] = "published with --publish-unchecked: the quality checks did not run"
+    return info
 
 
 def warehouse_summary(project: Project) -> dict:
@@ -135,42 +165,79 @@ def print_summary(summary: dict) -> None:
 
 
 @click.command("build")
-@click.option("--select", "-s", multiple=True, help="dbt node selection (as in `dbt build --select`).")
+@click.option("--select", "-s", multiple=True,
+              help="dbt node selection (as in `dbt build --select`); a partial build is "
+                   "never published.")
 @click.option("--selector", metavar="NAME",
               help="A selector of selectors.yml, e.g. daily (everything but the unit tests, which "
                    "do not depend on the data).")
 @click.option("--full-refresh", is_flag=True,
               help="Rebuild incremental models from scratch (after backfills or corrections).")
 @click.option("--quality/--no-quality", default=True, show_default=True,
-              help="Run the Great Expectations checkpoint after dbt build.")
+              help="Run the Great Expectations checks after dbt build. --no-quality also means "
+                   "no publish: only checked builds reach BI tools.")
 @click.option("--publish/--no-publish", default=True, show_default=True,
-              help="Replace the published marts BI tools read (only when every check passed).")
-@click.option("--as-of", metavar="DATE",
-              help="The 'now' of this build (YYYY-MM-DD[THH:MM:SS], UTC): timestamps after it are "
-                   "rejected and quality judges complete periods before it. Default: now. "
-                   "Pin it to rebuild past data reproducibly.")
+              help="Replace the published copy BI tools read (only when dbt tests and quality "
+                   "checks passed in this run).")
+@click.option("--publish-unchecked", is_flag=True,
+              help="Skip the quality checks and publish anyway (dbt tests must still pass); "
+                   "the published copy records it in cxux_meta.published_build. For "
+                   "development copies only.")
+@as_of_option("The 'now' of this build (YYYY-MM-DD[THH:MM:SS], UTC): timestamps after it "
+              "are rejected and quality judges complete periods before it. Default: now. "
+              "Pin it to rebuild past data reproducibly.")
+@vars_option
 @click.pass_context
-def build_command(ctx, select, selector, full_refresh, quality, publish, as_of):
+def build_command(ctx, select, selector, full_refresh, quality, publish, publish_unchecked,
+                  as_of, vars_):
     """Build the warehouse: dbt build (models and tests), quality checks, publish.
+
+    \b
+    Publishing happens only after dbt tests and the quality checks passed in
+    this run. Exit codes: 0 built (and published unless --no-publish,
+    --no-quality or --select), 1 dbt tests or quality checks failed (nothing
+    published), 2 usage error, out of memory or another error.
 
     \b
     Examples:
       cxux build                       everything, then publish
       cxux build --selector daily      a daily load: incremental facts, no unit tests
       cxux build --full-refresh        after a backfill
-      cxux build --no-quality --no-publish -s staging+
+      cxux build --as-of 2026-06-30 --vars '{cxux_future_tolerance_hours: 48}'
+      cxux build --no-quality -s staging+    a quick check of staging; nothing published
     """
     from cxux_cli.cli import get_project
 
+    as_of = _resolve_as_of(as_of, vars_ or {})
+    if publish_unchecked:
+        source = ctx.get_parameter_source("quality")
+        if quality and source == click.core.ParameterSource.COMMANDLINE:
+            raise click.UsageError("--publish-unchecked skips the quality checks; "
+                                   "it cannot be combined with --quality")
+        if not publish or select:
+            raise click.UsageError("--publish-unchecked publishes: it cannot be combined with "
+                                   + ("--no-publish" if not publish else "--select"))
+        quality = False
+        click.echo("warning: --publish-unchecked: the quality checks do not run and the build "
+                   "is published anyway; cxux_meta.published_build records it", err=True)
     project = get_project(ctx)
-    if as_of:
-        try:
-            _as_of_datetime(as_of)
-        except ValueError:
-            raise click.BadParameter(
-                f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of"
-            ) from None
     # a partial build (--select) is never published: BI tools see whole builds only
-    options = BuildOptions(select, selector, full_refresh, quality, publish and not select, as_of)
+    options = BuildOptions(select, selector, full_refresh, quality, publish and not select,
+                           as_of, dict(vars_ or {}), publish_unchecked)
     summary = build(project, options)
     print_summary(summary)
+
+
+def _resolve_as_of(as_of: dt.datetime | None, vars_: dict) -> dt.datetime | None:
+    """--as-of, or `cxux_as_of` of --vars, through the one parser; both: they must agree."""
+    from_vars = vars_.get("cxux_as_of")
+    if from_vars is None:
+        return as_of
+    try:
+        parsed = parse_as_of(str(from_vars))
+    except ValueError as exc:
+        raise click.BadParameter(f"cxux_as_of: {exc}", param_hint="--vars") from None
+    if as_of is not None and as_of != parsed:
+        raise click.UsageError(f"--as-of {as_of:%Y-%m-%d %H:%M:%S} and --vars cxux_as_of "
+                               f"{from_vars!r} disagree; give the as-of once")
+    return parsed

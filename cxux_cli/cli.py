@@ -2,9 +2,13 @@
 
 Commands are imported only when invoked (LazyGroup), so `cxux --help` and the
 commands that only read definitions or marts start fast: nothing here imports
-dbt or Great Expectations. Each command module owns its options; this file owns
-the global options and the one mapping from failures to exit codes:
-0 success, 1 checks failed, 2 usage or unexpected error.
+dbt or Great Expectations. Each command module owns its options (shared ones are
+defined once in params.py); this file owns the global options and the one mapping
+from failures to exit codes: 0 success, 1 checks failed, 2 usage, resource
+(out of memory) or unexpected error.
+
+No option reads an environment variable unless it declares `envvar=` and says
+"Env: CXUX_..." in its help: there is no automatic CXUX_<COMMAND>_<OPTION>.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import sys
 import click
 
 from cxux_cli import __version__
-from cxux_cli.errors import CxuxError
+from cxux_cli.errors import CxuxError, is_out_of_resources, out_of_resources
 
 # name -> "module:attribute"; the module defines a click.Command or click.Group.
 COMMANDS = {
@@ -63,7 +67,7 @@ class LazyGroup(click.Group):
 @click.group(
     cls=LazyGroup,
     lazy_commands=COMMANDS,
-    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "CXUX"},
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, prog_name="cxux")
 @click.option(
@@ -78,7 +82,8 @@ class LazyGroup(click.Group):
     default=None,
     help="The profiles.yml target: duckdb (default), postgres, spark. Env: CXUX_TARGET.",
 )
-@click.option("--debug/--no-debug", envvar="CXUX_DEBUG", default=False, help="Verbose logs on stderr.")
+@click.option("--debug/--no-debug", envvar="CXUX_DEBUG", default=False,
+              help="Verbose logs and tracebacks on stderr. Env: CXUX_DEBUG (true/false).")
 @click.pass_context
 def cli(ctx, project_dir, target, debug):
     """Measure customer experience (CX) and user experience (UX) from your own data.
@@ -91,7 +96,8 @@ def cli(ctx, project_dir, target, debug):
       cxux metrics query nps --grain month --format json
 
     Results go to stdout, logs to stderr. Exit codes: 0 success, 1 checks
-    failed, 2 usage or unexpected error.
+    failed, 2 usage, out-of-memory or unexpected error. Environment
+    variables: only those an option's help names (Env: CXUX_...).
     """
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.INFO,
@@ -128,7 +134,11 @@ def main(argv=None) -> int:
     except Exception as exc:  # unexpected: say so plainly, traceback only with --debug
         if "--debug" in (argv or sys.argv):
             raise
-        click.echo(f"unexpected error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        if is_out_of_resources(exc):  # e.g. duckdb.OutOfMemoryException in any command
+            click.echo(f"error: {out_of_resources('cxux', exc)}", err=True)
+        else:
+            click.echo(f"unexpected error: {type(exc).__name__}: {exc} (rerun with --debug)",
+                       err=True)
         return_code = 2
     if argv is None:
         sys.exit(return_code)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from cxux_cli.project import RAW_SOURCES_FILE
+from cxux_cli.project import RAW_SOURCE_NAME, RAW_SOURCES_FILE
 
 # Portable contract types -> DuckDB column types.
 DUCKDB_TYPES = {
@@ -83,7 +83,7 @@ def _column(spec: dict) -> Column:
 def load_contract(project_root: Path) -> dict[str, Table]:
     """Tables of the raw contract, in dependency order (parents before children)."""
     document = yaml.safe_load((Path(project_root) / RAW_SOURCES_FILE).read_text())
-    source = next(s for s in document["sources"] if s["name"] == "raw")
+    source = next(s for s in document["sources"] if s["name"] == RAW_SOURCE_NAME)
     tables: dict[str, Table] = {}
     for spec in source["tables"]:
         config = spec.get("config") or {}

@@ -6,7 +6,7 @@ import logging
 import os
 from collections.abc import Sequence
 
-from cxux_cli.errors import ChecksFailed, CxuxError
+from cxux_cli.errors import ChecksFailed, CxuxError, is_out_of_resources, out_of_resources
 from cxux_cli.project import Project
 
 log = logging.getLogger("cxux.dbt")
@@ -19,8 +19,9 @@ COLUMN_TESTS = ("cxux_not_null_columns", "cxux_accepted_values_columns")
 def run_dbt(project: Project, args: Sequence[str], *, vars_: dict | None = None):
     """Invoke `dbt <args>` for the project; returns the dbtRunnerResult.
 
-    Raises ChecksFailed when dbt ran and some node failed, CxuxError when dbt
-    could not run at all (bad project, unreachable warehouse).
+    Raises ChecksFailed when dbt ran and some node failed, ResourceError (exit 2)
+    when a node ran out of memory or temp space (a failed check it is not), CxuxError
+    when dbt could not run at all (bad project, unreachable warehouse).
     """
     from dbt.cli.main import dbtRunner  # lazy: ~1 s import
 
@@ -40,12 +41,28 @@ def run_dbt(project: Project, args: Sequence[str], *, vars_: dict | None = None)
         os.chdir(cwd)
         _release_duckdb()
     if result.exception is not None:
+        if is_out_of_resources(result.exception):
+            raise out_of_resources(f"dbt {' '.join(args)}", result.exception)
         raise CxuxError(f"dbt {' '.join(args)} could not run: {result.exception}")
     if not result.success:
+        exhausted = out_of_resources_nodes(result)
+        if exhausted:
+            name, message = exhausted[0]
+            more = f" (and {len(exhausted) - 1} more node(s))" if len(exhausted) > 1 else ""
+            raise out_of_resources(f"dbt {' '.join(args)}: {name}{more}", message)
         for line in column_test_failures(project, result):
             log.error(line)
         raise ChecksFailed(f"dbt {' '.join(args)} finished with failures (see the log above)")
     return result
+
+
+def out_of_resources_nodes(result) -> list[tuple[str, str]]:
+    """(node name, message) of every node that errored because memory or temp space ran out."""
+    return [
+        (getattr(r.node, "name", "?"), r.message or "")
+        for r in getattr(result.result, "results", None) or []
+        if str(r.status) == "error" and is_out_of_resources(r.message)
+    ]
 
 
 def _release_duckdb() -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 from cxux_cli.errors import CxuxError
 
 RAW_SOURCES_FILE = Path("models/staging/raw/_raw__sources.yml")
+# The dbt source that declares the raw contract: a name no host project is likely to use.
+RAW_SOURCE_NAME = "cxux_raw"
 
 
 def find_project_dir(start: str | os.PathLike | None = None) -> Path:

@@ -9,3 +9,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[dev${CXUX_EXTRAS:+,$CXUX_EXTRAS}]"
+# A DuckDB 1.x client in its own venv (~20 MB): tests_py/publish/test_duckdb1_client.py
+# opens the published copy with it, as BI connectors that bundle DuckDB 1.x do.
+if [ ! -x .venv-duckdb1/bin/python ]; then
+    "$PYTHON" -m venv .venv-duckdb1
+fi
+.venv-duckdb1/bin/python -m pip install --quiet "duckdb==1.0.0"

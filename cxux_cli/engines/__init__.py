@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from cxux_cli.errors import CxuxError
@@ -235,3 +236,20 @@ def target_type(project) -> str:
             f"unknown target {project.target!r} (profiles.yml has: {', '.join(outputs)})"
         )
     return outputs[project.target]["type"]
+
+
+def gate_and_publish(project, engine: str, options, vars_: dict, as_of) -> dict:
+    """`cxux build` on PostgreSQL or Spark after dbt build passed: quality checks on the
+    unpublished marts, then the atomic publish (publish_postgres.py, publish_spark.py).
+
+    Publishes only when the quality checks ran and passed in this run."""
+    if engine == "postgres":
+        from cxux_cli.engines import publish_postgres as module
+    elif engine == "spark":
+        from cxux_cli.engines import publish_spark as module
+    else:
+        raise CxuxError(f"target {project.target}: cxux build does not support engine {engine}")
+    if options.publish and not options.quality:
+        log.warning("quality checks skipped: nothing is published (schema marts unchanged)")
+        options = replace(options, publish=False)
+    return module.gate_and_publish(project, options, vars_, as_of)

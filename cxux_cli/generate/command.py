@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from cxux_cli.params import as_of_option
+
 
 @click.command("generate")
 @click.option("--scale", type=click.FloatRange(min=0, min_open=True), default=1.0,
@@ -12,8 +14,7 @@ import click
                    "a few hundred thousand events and page views.")
 @click.option("--seed", type=click.IntRange(min=0), default=42, show_default=True,
               help="Random seed; the same seed, scale and as-of give identical tables.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Last day of data is the day before this date (UTC). Default: today (UTC).")
+@as_of_option("Last day of data is the day before this date (UTC). Default: today (UTC).")
 @click.option("--schema", default=None,
               help="Raw schema to write (default: env CXUX_RAW_SCHEMA or 'raw').")
 @click.pass_context

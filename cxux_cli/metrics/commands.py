@@ -14,6 +14,8 @@ import click
 
 from cxux_cli.errors import ChecksFailed, CxuxError
 from cxux_cli.metrics import spec
+from cxux_cli.params import format_option
+from cxux_cli.publish import read_from_option
 
 FORMAT_HELP = "Output format (results on stdout, messages on stderr)."
 
@@ -57,8 +59,7 @@ def metrics():
 @click.option("--level", type=_choice(spec.LEVELS))
 @click.option("--audience", type=_choice(spec.AUDIENCES))
 @click.option("--status", type=_choice(spec.STATUSES))
-@click.option("--format", "fmt", type=_choice(["table", "json"]), default="table",
-              show_default=True, help=FORMAT_HELP)
+@format_option(["table", "json"])
 def list_command(domain, level, audience, status, fmt):
     """The metric catalog, filtered.
 
@@ -80,21 +81,25 @@ def list_command(domain, level, audience, status, fmt):
 @click.argument("name")
 @click.option("--compile/--no-compile", "run_compile", default=True, show_default=True,
               help="Run `dbt compile` when no compiled SQL is in the target folder.")
-@click.option("--format", "fmt", type=_choice(["text", "json"]), default="text",
-              show_default=True, help=FORMAT_HELP)
-def show(name, run_compile, fmt):
+@format_option(["text", "json"], default="text")
+@read_from_option
+def show(name, run_compile, fmt, read_from):
     """One metric: definition, lineage, compiled SQL and latest values against target.
+
+    Latest values come from the published copy (--from warehouse: the working warehouse).
 
     \b
     Example: cxux metrics show nps --no-compile
     """
     from cxux_cli.metrics import catalog, query
+    from cxux_cli.publish import published_path
 
     project = _project()
     definitions = _definitions(project)
     definition = catalog.find(definitions, name)
     sql, sql_origin = catalog.compiled_sql(project, name, run_compile=run_compile)
-    latest = query.latest_values(name, project.duckdb_path)
+    values_path = project.duckdb_path if read_from == "warehouse" else published_path(project)
+    latest = query.latest_values(name, values_path)
     if fmt == "json":
         click.echo(json.dumps({"definition": definition,
                                "used_by": catalog.used_by(definitions, name),
@@ -106,7 +111,7 @@ def show(name, run_compile, fmt):
     if latest:
         click.echo(catalog.format_table(latest, list(latest[0])))
     else:
-        click.echo(f"  none: metric_values is not built in {project.duckdb_path}")
+        click.echo(f"  none: no metric_values in {values_path}")
     click.echo(f"\ncompiled SQL ({sql_origin})")
     if sql:
         click.echo(sql)
@@ -183,24 +188,27 @@ def compile_command(check):
               help="Boolean expression over the --by dimensions, e.g. \"region = 'europe'\".")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First period_start (ISO).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last period_start (ISO).")
-@click.option("--format", "fmt", type=_choice(["table", "json", "csv"]), default="table",
-              show_default=True, help=FORMAT_HELP)
-def query_command(names, grain, by, where, since, until, fmt):
-    """Metric values from the warehouse (metric_values, read-only).
+@format_option(["table", "json", "csv"])
+@read_from_option
+def query_command(names, grain, by, where, since, until, fmt, read_from):
+    """Metric values (metric_values, read-only) from the published copy, i.e. the last
+    build that passed its checks; --from warehouse reads the file dbt writes.
 
     \b
     Examples:
       cxux metrics query nps --grain month --format json
       cxux metrics query csat --by region --where "region in ('europe', 'asia_pacific')"
       cxux metrics query nps --by segment --by region --where "segment = 'smb'"
+      cxux metrics query nps --grain month --from warehouse
     """
     from cxux_cli.metrics import query
+    from cxux_cli.publish import reader_path
 
     project = _project()
     request = query.Query(list(names), grain, list(by), where,
                           since.date() if since else None, until.date() if until else None)
     query.check_query(request, _definitions(project, light=True))
-    rows = query.run(request, project.duckdb_path)
+    rows = query.run(request, reader_path(project, read_from))
     click.echo(query.render(rows, fmt, list(by)))
     if not rows:
         click.echo("no rows matched", err=True)
@@ -221,8 +229,7 @@ def docs(out):
 
 @metrics.command()
 @click.argument("rev", default="HEAD")
-@click.option("--format", "fmt", type=_choice(["text", "json"]), default="text",
-              show_default=True, help=FORMAT_HELP)
+@format_option(["text", "json"], default="text")
 def diff(rev, fmt):
     """What changed in the definitions since a git revision (default HEAD).
 
@@ -239,25 +246,41 @@ def diff(rev, fmt):
 
 
 @metrics.command()
-@click.option("--format", "fmt", type=_choice(["metricflow"]), required=True,
-              help="Export format.")
+@format_option(["metricflow"], required=True, help_text="Export format.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the YAML here instead of stdout.")
-def export(fmt, out):
+              help="Write the YAML here instead of stdout, and the time spine model "
+              "cxux_time_spine.sql beside it. Example: --out models/semantic/cxux.yml")
+@click.option("--time-spine/--no-time-spine", default=True, show_default=True,
+              help="With --out, also export a day-grain time spine model over dim_dates; "
+              "--no-time-spine when the dbt project has one.")
+def export(fmt, out, time_spine):
     """Definitions as dbt Semantic Layer (MetricFlow) YAML, where expressible.
 
-    What cannot be expressed is listed on stderr with the reason.
+    What cannot be expressed is listed on stderr with the reason
+    (docs/semantic_layer.md).
+
+    \b
+    Examples:
+      cxux metrics export --format metricflow --out models/semantic/cxux_semantic_layer.yml
+      cxux metrics export --format metricflow --no-time-spine > semantic.yml
     """
     from cxux_cli.metrics import export as exporter
 
     result = exporter.export_metricflow(_definitions(_project()))
-    text = exporter.to_yaml(result)
+    spine = time_spine and out is not None
+    text = exporter.to_yaml(result, time_spine=spine)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
+        if spine:
+            (out.parent / f"{exporter.TIME_SPINE_MODEL}.sql").write_text(
+                exporter.TIME_SPINE_SQL, encoding="utf-8")
     else:
         sys.stdout.write(text)
     click.echo(exporter.report(result), err=True)
+    if time_spine and not out:
+        click.echo(f"note: no time spine on stdout; use --out to write {exporter.TIME_SPINE_MODEL}"
+                   ".sql, or declare a day-grain time spine in the dbt project", err=True)
 
 
 __all__ = ["CxuxError", "metrics"]

@@ -3,8 +3,10 @@
 An expression is parsed with sqlglot and accepted only when it is ONE
 expression built from an allow-list of node types: no statements, subqueries,
 `;`, comments, quoted or qualified identifiers, or functions outside the
-allow-list. `render_where` turns a checked --where into SQL over whitelisted
-columns with every literal as a bound parameter, so user text is never pasted.
+allow-list, nor nested deeper than MAX_PARENTHESES or MAX_TREE_DEPTH (beyond
+that the recursive parser and renderer would exhaust Python's stack). `render_where` turns a checked --where into SQL over
+whitelisted columns with every literal as a bound parameter, so user text is
+never pasted, and refuses a comparison of a text dimension with a number.
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Tokenizer, TokenType
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+# Deepest nesting accepted, beyond any hand-written expression and below Python's
+# recursion limit: sqlglot's parser recurses about 18 frames per parenthesis (55 levels
+# exhaust the default limit of 1000); an and/or chain parses in a loop into a tree one
+# level deeper per operator, which render() walks recursively.
+MAX_PARENTHESES = 25
+MAX_TREE_DEPTH = 200
+TOO_DEEP = (f"is too deeply nested (at most {MAX_PARENTHESES} levels of parentheses and "
+            f"{MAX_TREE_DEPTH} of operators); write it flatter, e.g. "
+            "region in ('a', 'b') instead of many or")
 
 # Functions allowed in definitions (portable across DuckDB, PostgreSQL and Spark).
 ALLOWED_FUNCTIONS: dict[type, str] = {
@@ -74,16 +85,25 @@ def parse(text: str, *, allowed=ALLOWED_NODES) -> Checked:
     if any(token.comments for token in tokens):
         checked.errors.append("must not contain SQL comments (-- or /* */)")
         return checked
+    if _paren_depth(tokens) > MAX_PARENTHESES:
+        checked.errors.append(TOO_DEEP)
+        return checked
     try:
         trees = sqlglot.parse(text)
     except (ParseError, TokenError) as exc:
         message = str(exc).splitlines()[0]
         checked.errors.append(f"is not valid SQL: {message}")
         return checked
+    except RecursionError:  # e.g. hundreds of `not`: deep without parentheses
+        checked.errors.append(TOO_DEEP)
+        return checked
     if len(trees) != 1 or trees[0] is None:
         checked.errors.append("must be a single expression")
         return checked
     tree = trees[0]
+    if _tree_depth(tree) > MAX_TREE_DEPTH:  # long and/or chains parse into deep trees
+        checked.errors.append(TOO_DEEP)
+        return checked
     if tree.find(exp.Select, exp.Subquery, exp.Union, exp.Query) is not None:
         checked.errors.append("must be an expression, not a query or subquery")
         return checked
@@ -121,6 +141,27 @@ def parse(text: str, *, allowed=ALLOWED_NODES) -> Checked:
     return checked
 
 
+def _paren_depth(tokens) -> int:
+    depth = deepest = 0
+    for token in tokens:
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+    return deepest
+
+
+def _tree_depth(tree: exp.Expression) -> int:
+    """Levels of the parse tree, counted without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.iter_expressions())
+    return deepest
+
+
 def is_boolean(tree: exp.Expression) -> bool:
     """A predicate, or a bare column (a boolean column such as is_success)."""
     while isinstance(tree, exp.Paren):
@@ -154,7 +195,9 @@ def render_where(text: str, columns: dict[str, str]) -> tuple[str, list]:
 
     Raises ValueError with a plain message when the text is not acceptable.
     The SQL is rebuilt from the parse tree: only whitelisted column references,
-    operators we emit ourselves, and `?` placeholders for every literal.
+    operators we emit ourselves, and `?` placeholders for every literal. The
+    columns are dimensions of metric_values, whose values are text: comparing one
+    with a number or true/false is refused here, before any SQL runs.
     """
     checked = parse(text, allowed=WHERE_NODES)
     if checked.errors:
@@ -181,6 +224,23 @@ def render_where(text: str, columns: dict[str, str]) -> tuple[str, list]:
             return bool(node.this)
         raise ValueError("--where compares a column with a literal only")
 
+    def text_only(column, other) -> None:
+        """A dimension (text) compared with a number or boolean: say so plainly."""
+        while isinstance(column, exp.Paren):
+            column = column.this
+        while isinstance(other, exp.Paren):
+            other = other.this
+        if isinstance(other, exp.Column) and not isinstance(column, exp.Column):
+            column, other = other, column
+        if not isinstance(column, exp.Column):
+            return
+        is_number = (isinstance(other, exp.Literal) and not other.is_string) or (
+            isinstance(other, exp.Neg) and isinstance(other.this, exp.Literal))
+        if is_number or isinstance(other, exp.Boolean):
+            raise ValueError(
+                f"--where compares '{column.name}' with {other.sql()}, but '{column.name}' is "
+                f"a text dimension: quote the value, e.g. {column.name} = '{other.sql()}'")
+
     def operand(node) -> str:
         if isinstance(node, exp.Paren):
             return operand(node.this)
@@ -199,6 +259,7 @@ def render_where(text: str, columns: dict[str, str]) -> tuple[str, list]:
         if isinstance(node, exp.Not):
             return f"(not {render(node.this)})"
         if isinstance(node, tuple(_OPERATORS)):
+            text_only(node.left, node.right)
             return f"{operand(node.left)} {_OPERATORS[type(node)]} {operand(node.right)}"
         if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
             return f"({operand(node.this)} is null)"
@@ -206,9 +267,13 @@ def render_where(text: str, columns: dict[str, str]) -> tuple[str, list]:
             items = node.expressions
             if not items:
                 raise ValueError("--where: 'in' needs a list of literals")
+            for item in items:
+                text_only(node.this, item)
             left = operand(node.this)
             return f"{left} in ({', '.join(operand(item) for item in items)})"
         if isinstance(node, exp.Between):
+            text_only(node.this, node.args["low"])
+            text_only(node.this, node.args["high"])
             return (f"{operand(node.this)} between {operand(node.args['low'])} "
                     f"and {operand(node.args['high'])}")
         # a bare column is not a condition: dimension values are text

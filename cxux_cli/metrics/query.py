@@ -1,4 +1,5 @@
-"""Read metric values from the warehouse's `metric_values` (read-only DuckDB).
+"""Read metric values from `metric_values` (read-only DuckDB): by default the published
+copy (what passed the checks), or the working warehouse (`--from warehouse`).
 
 metric_values holds one slice per dimension and per declared crossing
 (dimension_name 'region|segment': names sorted and joined by '|', dimension_value
@@ -14,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import math
 import os
 import re
@@ -22,6 +24,8 @@ from pathlib import Path
 
 from cxux_cli.errors import CxuxError
 from cxux_cli.metrics.validate import _suggest
+
+log = logging.getLogger("cxux.metrics.query")
 
 VALUE_KEYS = ("value", "numerator", "denominator", "sample_size", "ci_lower", "ci_upper",
               "target", "status")
@@ -139,27 +143,48 @@ def _clean(value):
     return value
 
 
+def _execution_error(exc, query: Query, duckdb_path: Path, schema: str) -> CxuxError:
+    """DuckDB's error in words the user can act on (its raw text goes to the debug log)."""
+    import duckdb
+
+    log.debug("metric query failed: %s", exc)
+    metrics = ", ".join(query.metrics)
+    if isinstance(exc, duckdb.CatalogException):
+        return CxuxError(f"{schema}.metric_values does not exist in {duckdb_path}: run "
+                         "`cxux build` (or `dbt build --select metric_values+`)")
+    if query.where and isinstance(exc, (duckdb.BinderException, duckdb.ConversionException)):
+        dimension = (query.by or ["region"])[0]
+        return CxuxError(
+            f"--where \"{query.where}\" (metrics {metrics}) compares a dimension "
+            f"({', '.join(query.by or [])}) with a value of another type: dimension values are "
+            f"text, so compare them with quoted text, e.g. --where \"{dimension} = 'europe'\"")
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return CxuxError(f"out of memory reading metric values for {metrics} from "
+                         f"{duckdb_path}: narrow the query (--grain, --since, --until)")
+    return CxuxError(f"cannot read metric values for {metrics} from {duckdb_path} "
+                     f"({type(exc).__name__}): check that it was built by this version of "
+                     "cxux (`cxux build`); run with `cxux --debug` for DuckDB's message")
+
+
 def run(query: Query, duckdb_path: Path, schema: str | None = None) -> list[dict]:
     """Rows as dicts, keys as in the JSON output."""
     import duckdb  # only the commands that read the warehouse pay for it
 
+    from cxux_cli.publish import connect_read_only
+
     schema = schema or marts_schema()
     if not duckdb_path.is_file():
-        raise CxuxError(f"no warehouse at {duckdb_path}: build it first (`cxux build`) or "
-                        "set CXUX_DUCKDB_PATH")
+        raise CxuxError(f"no DuckDB file at {duckdb_path}: build it first (`cxux build`)")
     sql, params = build_sql(query, schema)
-    try:
-        connection = duckdb.connect(str(duckdb_path), read_only=True)
-    except duckdb.Error as exc:
-        raise CxuxError(f"cannot open {duckdb_path} read-only: {exc}") from None
+    connection = connect_read_only(duckdb_path)
     try:
         try:
             cursor = connection.execute(sql, params)
-        except duckdb.CatalogException:
-            raise CxuxError(f"{schema}.metric_values does not exist in {duckdb_path}: run "
-                            "`dbt build --select metric_values+` (or `cxux build`)") from None
-        names = [column[0] for column in cursor.description]
-        return [{k: _clean(v) for k, v in zip(names, row)} for row in cursor.fetchall()]
+            names = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+        except duckdb.Error as exc:
+            raise _execution_error(exc, query, duckdb_path, schema) from None
+        return [{k: _clean(v) for k, v in zip(names, row)} for row in rows]
     finally:
         connection.close()
 
@@ -196,10 +221,9 @@ def latest_values(name: str, duckdb_path: Path, schema: str | None = None) -> li
         "order by case grain when 'day' then 1 when 'week' then 2 when 'month' then 3 "
         "when 'quarter' then 4 else 5 end"
     )
-    try:
-        connection = duckdb.connect(str(duckdb_path), read_only=True)
-    except duckdb.Error:
-        return []
+    from cxux_cli.publish import connect_read_only
+
+    connection = connect_read_only(duckdb_path)  # a locked file is an error, not "not built"
     try:
         cursor = connection.execute(sql, [name])
         names = [column[0] for column in cursor.description]

@@ -31,6 +31,10 @@ ROLLING_AGGS = ("count_distinct",)
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 # metric__<name> must fit PostgreSQL's 63-character identifiers
 MAX_NAME_LENGTH = 55
+# metric_values.dimension_value of a slice whose dimension is NULL. The metric macros
+# (cxux_metric_aggregate, cxux_metric_rolling) write the same literal; the MetricFlow
+# export reads it here, and its CI test compares both slices.
+NULL_DIMENSION_VALUE = "unknown"
 
 
 @dataclass(frozen=True)

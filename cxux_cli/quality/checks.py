@@ -128,12 +128,20 @@ def raw_checks(
     as_of: dt.datetime,
     previous_counts: dict[str, int] | None = None,
     row_counts: dict[str, int] | None = None,
+    earliest: dt.datetime = EARLIEST_TIMESTAMP,
+    future_slack: dt.timedelta = FUTURE_SLACK,
 ) -> list[Check]:
-    """Checks for every raw table of the contract (row_counts: current rows per table)."""
+    """Checks for every raw table of the contract (row_counts: current rows per table).
+
+    earliest and future_slack: the timestamp bounds staging applies (dbt vars
+    cxux_min_timestamp and cxux_future_tolerance_hours; runner.timestamp_bounds).
+    """
     checks: list[Check] = []
+    bounds = (earliest, future_slack)
     for table in contract.values():
         rows = (row_counts or {}).get(table.name, 0)
-        checks += _raw_table_checks(table, contract, schema, as_of, previous_counts or {}, rows)
+        checks += _raw_table_checks(table, contract, schema, as_of, previous_counts or {}, rows,
+                                    bounds)
     return checks
 
 
@@ -144,7 +152,9 @@ def raw_mostly(rows: int, share: float, allowance: int) -> float:
     return round(min(1 - share, max(0.0, 1 - allowance / rows)), 6)
 
 
-def _raw_table_checks(table, contract, schema, as_of, previous_counts, rows) -> list[Check]:
+def _raw_table_checks(table, contract, schema, as_of, previous_counts, rows,
+                      bounds=(EARLIEST_TIMESTAMP, FUTURE_SLACK)) -> list[Check]:
+    earliest, future_slack = bounds
     mostly = raw_mostly(rows, RAW_BAD_ROW_TOLERANCE, RAW_BAD_ROW_ALLOWANCE)
     fq = f"{_q(schema)}.{_q(table.name)}"
     base = Asset(
@@ -171,10 +181,11 @@ def _raw_table_checks(table, contract, schema, as_of, previous_counts, rows) -> 
                                 {"column": name, **bounds, "mostly": mostly}))
         if column.data_type == "timestamp":
             checks.append(Check(
-                base, f"{name} between 2000-01-01 and now", "ExpectColumnValuesToBeBetween",
-                {"column": name, "min_value": EARLIEST_TIMESTAMP,
-                 "max_value": as_of + FUTURE_SLACK, "mostly": mostly},
-                description="timestamps neither before 2000 nor in the future",
+                base, f"{name} between {earliest:%Y-%m-%d} and now",
+                "ExpectColumnValuesToBeBetween",
+                {"column": name, "min_value": earliest,
+                 "max_value": as_of + future_slack, "mostly": mostly},
+                description=f"timestamps neither before {earliest:%Y-%m-%d} nor in the future",
             ))
 
     key = table.primary_key + ((table.version_column,) if table.version_column else ())
@@ -203,12 +214,15 @@ def _raw_table_checks(table, contract, schema, as_of, previous_counts, rows) -> 
 
     if table.loaded_at_field:
         limit = (as_of - FRESHNESS_MAX_AGE).strftime("%Y-%m-%d %H:%M:%S")
+        # future-dated rows do not count, as in dbt source freshness (_raw__sources.yml)
+        future = (as_of + future_slack).strftime("%Y-%m-%d %H:%M:%S")
         field_ = _q(table.loaded_at_field)
         checks.append(Check(
             base, f"freshness: max({table.loaded_at_field}) within {FRESHNESS_MAX_AGE.days} days",
             "UnexpectedRowsExpectation",
             {"unexpected_rows_query": (
                 f"select max({field_}) as latest from {{batch}} "
+                f"where {field_} <= timestamp '{future}' "
                 f"having max({field_}) is null or max({field_}) < timestamp '{limit}'"
             )},
             severity=WARNING,
@@ -400,7 +414,10 @@ def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
             values, "every certified metric has a total for the latest complete period",
             "UnexpectedRowsExpectation",
             {"unexpected_rows_query": (
-                "with latest as (select grain, max(period_start) as period_start from {batch} "
+                # {batch} needs an alias (PostgreSQL < 16): GX leaves aliasing to
+                # queries that join
+                "with latest as (select grain, max(period_start) as period_start "
+                "from {batch} as batch_rows "
                 f"where period_end <= {as_of_sql} group by grain), "
                 "expected as (select * from (values " + ", ".join(expected)
                 + ") as e(metric_name, grain)) "
@@ -408,7 +425,10 @@ def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
                 "join latest as l on e.grain = l.grain "
                 "where not exists (select 1 from {batch} as m where m.metric_name = e.metric_name "
                 "and m.grain = e.grain and m.period_start = l.period_start "
-                "and m.dimension_name = 'total' and m.value is not null)"
+                "and m.dimension_name = 'total' and m.value is not null) "
+                # a metric whose domain is off is not configured, not missing (issue 16)
+                f"and not exists (select 1 from {_q(schema)}.metric_availability as a "
+                "where a.metric_name = e.metric_name and not a.is_configured)"
             )},
         ))
     checks.append(Check(
@@ -419,7 +439,7 @@ def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
         {"unexpected_rows_query": (
             "with series as (select metric_name, grain, period_start, value, "
             "row_number() over (partition by metric_name, grain order by period_start desc) as rn "
-            "from {batch} where dimension_name = 'total' and value is not null "
+            "from {batch} as batch_rows where dimension_name = 'total' and value is not null "
             f"and period_end <= {as_of_sql}), "
             "history as (select metric_name, grain, avg(value) as mean, "
             "stddev_samp(value) as sd, count(*) as n from series "

@@ -13,12 +13,14 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cxux_cli.errors import CxuxError
+from cxux_cli.errors import CxuxError, is_out_of_resources, out_of_resources
 from cxux_cli.project import Project
 from cxux_cli.quality.checks import ERROR, ROW_ID, Check, mart_checks, raw_checks
+from cxux_cli.quality.warehouse import DuckDBWarehouse, Warehouse
 
 log = logging.getLogger("cxux.quality")
 
@@ -67,12 +69,12 @@ def default_data_docs_dir(project: Project) -> Path:
     return Path(explicit) if explicit else project.duckdb_path.parent / "data_docs"
 
 
-def state_path(project: Project) -> Path:
-    return project.duckdb_path.parent / STATE_FILE
+def state_path(project: Project, name: str = STATE_FILE) -> Path:
+    return project.duckdb_path.parent / name
 
 
-def load_previous_counts(project: Project) -> dict[str, int]:
-    path = state_path(project)
+def load_previous_counts(project: Project, state_file: str = STATE_FILE) -> dict[str, int]:
+    path = state_path(project, state_file)
     if not path.is_file():
         return {}
     return json.loads(path.read_text()).get("raw_row_counts", {})
@@ -92,37 +94,52 @@ def load_metric_definitions(root: Path) -> dict[str, dict]:
     return definitions
 
 
-def _existing_tables(database: Path, schema: str) -> set[str]:
-    import duckdb
+def timestamp_bounds(project: Project, vars_: dict | None = None):
+    """(earliest, future slack) for raw timestamps: the dbt vars staging reads,
+    cxux_min_timestamp and cxux_future_tolerance_hours, from dbt_project.yml `vars:`
+    overridden by vars_ (`--vars`), so quality and staging judge timestamps alike."""
+    import yaml
 
-    with duckdb.connect(str(database), read_only=True) as con:
-        rows = con.execute(
-            "select table_name from duckdb_tables() where schema_name = ? "
-            "union select view_name from duckdb_views() where schema_name = ?",
-            [schema, schema],
-        ).fetchall()
-    return {name for (name,) in rows}
+    from cxux_cli.quality.checks import EARLIEST_TIMESTAMP, FUTURE_SLACK
+
+    document = yaml.safe_load((project.root / "dbt_project.yml").read_text()) or {}
+    values = {**(document.get("vars") or {}), **(vars_ or {})}
+    earliest, slack = EARLIEST_TIMESTAMP, FUTURE_SLACK
+    try:
+        if values.get("cxux_min_timestamp") is not None:
+            earliest = dt.datetime.fromisoformat(str(values["cxux_min_timestamp"]))
+        if values.get("cxux_future_tolerance_hours") is not None:
+            slack = dt.timedelta(hours=float(values["cxux_future_tolerance_hours"]))
+    except (TypeError, ValueError) as exc:
+        raise CxuxError(f"vars cxux_min_timestamp / cxux_future_tolerance_hours: {exc} "
+                        "(expected a date such as 2000-01-01 and a number of hours)") from None
+    return earliest.replace(tzinfo=None), slack
 
 
-def build_checks(project: Project, suites, as_of: dt.datetime) -> list[Check]:
+def build_checks(project: Project, suites, as_of: dt.datetime,
+                 warehouse: Warehouse | None = None, vars_: dict | None = None) -> list[Check]:
     from cxux_cli.contract import load_contract
 
+    warehouse = warehouse or DuckDBWarehouse(project.duckdb_path)
     checks: list[Check] = []
     if "raw" in suites:
         contract = load_contract(project.root)
-        present = _existing_tables(project.duckdb_path, project.raw_schema)
+        present = warehouse.tables(project.raw_schema)
         missing = [name for name in contract if name not in present]
         if missing:
             raise CxuxError(
-                f"{project.duckdb_path}: raw tables missing from schema "
+                f"{warehouse.name}: raw tables missing from schema "
                 f"{project.raw_schema!r}: {', '.join(missing)}"
             )
-        counts = raw_row_counts(project, contract)
-        checks += raw_checks(contract, project.raw_schema, as_of, load_previous_counts(project),
-                             counts)
+        counts = raw_row_counts(project, contract, warehouse)
+        earliest, future_slack = timestamp_bounds(project, vars_)
+        checks += raw_checks(contract, project.raw_schema, as_of,
+                             load_previous_counts(project, warehouse.state_file), counts,
+                             earliest=earliest, future_slack=future_slack)
     if "marts" in suites:
-        existing = _existing_tables(project.duckdb_path, "marts")
-        checks += mart_checks(existing, load_metric_definitions(project.root), as_of.date())
+        existing = warehouse.tables(warehouse.marts_schema)
+        checks += mart_checks(existing, load_metric_definitions(project.root), as_of.date(),
+                              warehouse.marts_schema)
     return checks
 
 
@@ -132,41 +149,53 @@ def run_quality(
     as_of: dt.datetime | None = None,
     data_docs_dir: Path | None = None,
     update_state: bool = True,
+    warehouse: Warehouse | None = None,
+    vars_: dict | None = None,
 ) -> QualityResult:
-    """Run the suites (`raw`, `marts`) and return the outcome of every check."""
+    """Run the suites (`raw`, `marts`) and return the outcome of every check.
+
+    `warehouse`: where to run them (default: the DuckDB file dbt writes).
+    `vars_`: dbt vars (`--vars`) over dbt_project.yml's, for the timestamp bounds.
+    Raises ResourceError (exit 2) when DuckDB runs out of memory: no failed check.
+    """
     unknown = set(suites) - set(SUITES)
     if unknown:
         raise CxuxError(f"unknown suite(s) {sorted(unknown)}; choose from {list(SUITES)}")
-    if not project.duckdb_path.is_file():
-        raise CxuxError(f"{project.duckdb_path}: no warehouse file (run `cxux build` first)")
+    if warehouse is None:
+        if not project.duckdb_path.is_file():
+            raise CxuxError(f"{project.duckdb_path}: no warehouse file (run `cxux build` first)")
+        warehouse = DuckDBWarehouse(project.duckdb_path)
     as_of = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    checks = build_checks(project, suites, as_of)
     docs_dir = Path(data_docs_dir) if data_docs_dir else default_data_docs_dir(project)
-    outcomes = run_checks(project.duckdb_path, checks, docs_dir)
+    try:
+        checks = build_checks(project, suites, as_of, warehouse, vars_)
+        outcomes = run_checks(warehouse, checks, docs_dir)
+    except Exception as exc:
+        if is_out_of_resources(exc):
+            raise out_of_resources("quality checks", exc) from exc
+        raise
+    # GX keeps a query's exception on its expectation, which would read as a failed check
+    exhausted = [o for o in outcomes if is_out_of_resources(o.error)]
+    if exhausted:
+        raise out_of_resources(f"quality check {exhausted[0].suite}: {exhausted[0].expectation}",
+                               exhausted[0].error)
     result = QualityResult(outcomes, docs_dir / "index.html")
     if update_state and "raw" in suites and result.passed:
-        _save_counts(project)
+        _save_counts(project, warehouse)
     return result
 
 
-def raw_row_counts(project: Project, contract) -> dict[str, int]:
-    import duckdb
-
-    with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
-        return {
-            name: con.execute(
-                f'select count(*) from "{project.raw_schema}"."{name}"'
-            ).fetchone()[0]
-            for name in contract
-        }
+def raw_row_counts(project: Project, contract, warehouse: Warehouse | None = None) -> dict[str, int]:
+    warehouse = warehouse or DuckDBWarehouse(project.duckdb_path)
+    return {name: warehouse.count(project.raw_schema, name) for name in contract}
 
 
-def _save_counts(project: Project) -> None:
+def _save_counts(project: Project, warehouse: Warehouse) -> None:
     """Remember this load's raw row counts as the baseline for the volume checks."""
     from cxux_cli.contract import load_contract
 
-    counts = raw_row_counts(project, load_contract(project.root))
-    path = state_path(project)
+    counts = raw_row_counts(project, load_contract(project.root), warehouse)
+    path = state_path(project, warehouse.state_file)
     state = json.loads(path.read_text()) if path.is_file() else {}
     state["raw_row_counts"] = counts
     state["recorded_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -189,16 +218,20 @@ def _expectation(check: Check, index: int):
     )
 
 
-def run_checks(database: Path, checks: list[Check], docs_dir: Path) -> list[CheckOutcome]:
-    """One checkpoint over all checks; Data Docs written to docs_dir."""
+def run_checks(warehouse: Warehouse | Path, checks: list[Check],
+               docs_dir: Path) -> list[CheckOutcome]:
+    """One checkpoint over all checks; Data Docs written to docs_dir.
+
+    `warehouse`: a Warehouse, or the path of a DuckDB file.
+    """
     if not checks:
         return []
+    if not isinstance(warehouse, Warehouse):
+        warehouse = DuckDBWarehouse(warehouse)
     if not log.isEnabledFor(logging.DEBUG):  # GX logs chatter at INFO, even on import
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
-
-    from cxux_cli.quality.gx_duckdb import add_duckdb_datasource, close_datasource
 
     docs_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="ephemeral")
@@ -216,7 +249,7 @@ def run_checks(database: Path, checks: list[Check], docs_dir: Path) -> list[Chec
             },
         },
     )
-    datasource = add_duckdb_datasource(context, "warehouse", str(database))
+    datasource = warehouse.add_datasource(context)
     by_asset: dict[str, list[tuple[int, Check]]] = {}
     for index, check in enumerate(checks):
         by_asset.setdefault(check.asset.name, []).append((index, check))
@@ -247,21 +280,19 @@ def run_checks(database: Path, checks: list[Check], docs_dir: Path) -> list[Chec
     try:
         run = checkpoint.run()
     finally:
-        close_datasource(datasource)
+        warehouse.close_datasource(datasource)
     outcomes: dict[int, CheckOutcome] = {}
     for validation in run.run_results.values():
         for result in validation.results:
             index = result.expectation_config.meta["cxux_check"]
             outcomes[index] = _outcome(checks[index], result)
     ordered = [outcomes[i] for i in sorted(outcomes)]
-    _sample_failed_row_queries(database, checks, ordered)
+    _sample_failed_row_queries(warehouse, checks, ordered)
     return ordered
 
 
-def _sample_failed_row_queries(database: Path, checks, outcomes) -> None:
+def _sample_failed_row_queries(warehouse: Warehouse, checks, outcomes) -> None:
     """SUMMARY results carry no rows for UnexpectedRowsExpectation: fetch a few."""
-    import duckdb
-
     failed = [
         (check, outcome) for check, outcome in zip(checks, outcomes)
         if check.expectation == "UnexpectedRowsExpectation" and not outcome.success
@@ -269,16 +300,16 @@ def _sample_failed_row_queries(database: Path, checks, outcomes) -> None:
     ]
     if not failed:
         return
-    with duckdb.connect(str(database), read_only=True) as con:
-        for check, outcome in failed:
-            query = check.kwargs["unexpected_rows_query"].replace(
-                "{batch}", f"({check.asset.query})"
-            )
-            cursor = con.execute(f"select * from ({query}) limit {SAMPLE_SIZE}")
-            names = [d[0] for d in cursor.description]
-            outcome.sample_ids = [
-                _short(dict(zip(names, row))) for row in cursor.fetchall()
-            ]
+    for check, outcome in failed:
+        # As GX does: a derived table needs an alias on PostgreSQL < 16 (queries with a
+        # join alias {batch} themselves, checks.py)
+        query = re.sub(
+            r"\{batch\}( as )?",
+            lambda m, batch=check.asset.query: f"({batch})" + (m.group(1) or " as batch_rows "),
+            check.kwargs["unexpected_rows_query"],
+        )
+        names, rows = warehouse.rows(f"select * from ({query}) as failed limit {SAMPLE_SIZE}")
+        outcome.sample_ids = [_short(dict(zip(names, row))) for row in rows]
 
 
 def _outcome(check: Check, result) -> CheckOutcome:

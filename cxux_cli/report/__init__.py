@@ -10,6 +10,9 @@ from pathlib import Path
 
 import click
 
+from cxux_cli.params import as_of_option
+from cxux_cli.publish import read_from_option
+
 
 @click.command("report")
 @click.option(
@@ -27,31 +30,32 @@ import click
     default=None,
     help="First month shown in the trend charts (YYYY-MM-DD). Default: all months.",
 )
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Treat months ending after this date as incomplete (default: today, UTC).",
-)
+@as_of_option("Treat months ending after this date as incomplete (default: today, UTC).")
+@read_from_option
 @click.pass_context
-def report_command(ctx, output, since, as_of):
+def report_command(ctx, output, since, as_of, read_from):
     """Write an HTML report: headline metrics against target, trends, the UX to CX link.
 
     \b
-    Reads the warehouse read-only (marts.metric_values and the experience marts);
-    the file has inline CSS and SVG charts and needs no network to open.
+    Reads the published copy read-only (marts.metric_values and the experience
+    marts; --from warehouse: the file dbt writes); the HTML file has inline CSS
+    and SVG charts and needs no network to open.
 
     \b
     Examples:
       cxux report                                  writes ./cxux_report.html
       cxux report --output /tmp/cx.html --since 2025-01-01
+      cxux report --from warehouse                 the latest build, checked or not
     """
     from cxux_cli.cli import get_project
+    from cxux_cli.publish import connect_read_only, reader_path
     from cxux_cli.report.builder import build_report_html
 
     project = get_project(ctx)
+    path = reader_path(project, read_from)
+    connect_read_only(path).close()  # a locked file gets the plain message, not DuckDB's
     html = build_report_html(
-        project.duckdb_path,
+        path,
         since=since.date() if since else None,
         as_of=as_of.date() if as_of else None,
         project_root=project.root,

@@ -3,10 +3,12 @@
     (docs/bi_access.md), on Spark access is the metastore's or Databricks' business.
 
     The roles come from var `cxux_bi_roles` (default ['cxux_bi_reader']).
-    - Table grants: dbt's `grants` config on the marts (dbt_project.yml), so every
-      rebuilt mart is granted again; dbt revokes what is not configured.
-    - Schema usage: granted here on `marts`, and revoked on every other cxux schema,
-      because dbt's grants are per table. -#}
+    - dbt builds the marts into `marts_build` (macros/generate_schema_name.sql), which
+      BI roles may not read; `cxux build` publishes it to `marts` after every check
+      passed and grants usage and select there in the same transaction
+      (cxux_cli/engines/publish_postgres.py).
+    - Schema usage: granted here on `marts` (when it exists), and revoked on every other
+      cxux schema, marts_build included. -#}
 
 {% macro cxux_bi_roles() -%}
     {{ return(var('cxux_bi_roles', ['cxux_bi_reader'])) }}
@@ -24,7 +26,8 @@
 {% macro postgres__cxux_apply_schema_grants() -%}
     {%- set private_schemas = [
         'raw', var('cxux_raw_schema', env_var('CXUX_RAW_SCHEMA', 'raw')), 'cxux_meta',
-        'seeds', 'staging', 'intermediate', 'quarantine', 'metric_fixtures', target.schema
+        'seeds', 'staging', 'intermediate', 'quarantine', 'metric_fixtures',
+        cxux_marts_build_schema(), target.schema
     ] | unique | list -%}
     do $cxux_grants$
     begin

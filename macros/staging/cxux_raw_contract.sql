@@ -1,10 +1,10 @@
-{#- The raw contract as dbt knows it: the `raw` source tables of _raw__sources.yml.
+{#- The raw contract as dbt knows it: the `cxux_raw` source tables (cxux's own, whatever sources a host declares) of _raw__sources.yml.
     Only meaningful at execution time (the graph is empty while dbt parses). -#}
 
 {#- The source node of one raw table; a clear error when the contract lacks it. -#}
 {% macro cxux_raw_contract_table(table_name) -%}
     {%- for node in graph.sources.values() -%}
-        {%- if node.source_name == 'raw' and node.name == table_name -%}
+        {%- if node.source_name == 'cxux_raw' and node.package_name == 'cxux' and node.name == table_name -%}
             {{ return(node) }}
         {%- endif -%}
     {%- endfor -%}
@@ -45,7 +45,7 @@
 {% macro cxux_assert_raw_table_names() -%}
     {%- if execute -%}
         {%- set contract_tables = [] -%}
-        {%- for node in graph.sources.values() if node.source_name == 'raw' -%}
+        {%- for node in graph.sources.values() if node.source_name == 'cxux_raw' and node.package_name == 'cxux' -%}
             {%- do contract_tables.append(node.name) -%}
         {%- endfor -%}
         {%- if contract_tables | sort != cxux_raw_table_names() | sort -%}

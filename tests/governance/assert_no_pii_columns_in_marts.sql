@@ -67,7 +67,8 @@
     {%- endfor -%}
     {%- set re = modules.re -%}
     {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
-        {%- if node.resource_type == 'model' and node.schema == 'marts' -%}
+        {#- config schema, not node.schema: PostgreSQL and Spark build marts in marts_build -#}
+        {%- if node.resource_type == 'model' and node.config.get('schema') == 'marts' -%}
             {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
             {%- if relation is not none -%}
                 {%- for column in adapter.get_columns_in_relation(relation) -%}

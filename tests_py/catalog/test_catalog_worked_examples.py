@@ -288,7 +288,8 @@ def test_nps_crossed_by_segment_and_region_through_query(catalog_small_warehouse
 
     out = catalog_small_warehouse.cxux("metrics", "query", "nps", "--grain", "month",
                                        "--by", "segment", "--by", "region",
-                                       "--until", "2024-02-01", "--format", "json")
+                                       "--until", "2024-02-01", "--format", "json",
+                                       "--from", "warehouse")
     rows = [(r["period_start"], r["segment"], r["region"], r["value"], r["sample_size"])
             for r in json.loads(out)]
     assert rows == [

@@ -31,6 +31,9 @@ PRIVATE_RELATIONS = [
     "seeds.country_regions",
     "quarantine.quarantine_raw_rows",
     "quarantine.raw_row_reconciliation",
+    # where dbt builds the marts before they are checked and published
+    "marts_build.fct_orders",
+    "marts_build.metric_values",
 ]
 
 

@@ -47,13 +47,6 @@ ORDERS_HEADER = (
 )
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch) -> Project:
-    monkeypatch.setenv("CXUX_DUCKDB_PATH", str(tmp_path / "warehouse" / "cxux.duckdb"))
-    monkeypatch.delenv("CXUX_RAW_SCHEMA", raising=False)
-    return Project(root=REPO, target="duckdb")
-
-
 def folder(tmp_path: Path, name: str, copy: tuple[str, ...] = (), **files: str) -> Path:
     """An export folder: some minimal fixture files copied, others written from text."""
     path = tmp_path / name
@@ -99,9 +92,11 @@ def test_columns_get_the_contract_types_in_contract_order(project):
         ("quantity", "BIGINT"),
         ("unit_price", "DECIMAL(18,2)"),
         ("discount", "DECIMAL(18,2)"),
+        # which load added the row (for `cxux load --undo`); staging reads columns by name
+        ("_cxux_load_id", "BIGINT"),
     ]
     assert query(project, "select * from raw.order_items where order_item_id = 'oi4'") == [
-        ("oi4", "o3", "p1", 3, Decimal("999.00"), Decimal("50.00"))
+        ("oi4", "o3", "p1", 3, Decimal("999.00"), Decimal("50.00"), 1)
     ]
     # empty CSV fields are nulls; booleans and timestamps are typed
     assert query(
@@ -204,7 +199,7 @@ def test_allow_extra_columns_leaves_them_out(project, tmp_path):
     )
     load_directory(project, path, allow_extra_columns=True)
     assert query(project, "select * from raw.reviews") == [
-        ("rv1", "a1", "p1", "site", 5, True, datetime(2024, 1, 12, 8, 0))
+        ("rv1", "a1", "p1", "site", 5, True, datetime(2024, 1, 12, 8, 0), 1)  # load 1
     ]
 
 
@@ -337,7 +332,8 @@ def test_a_failure_while_writing_rolls_back_every_table(project, tmp_path):
     before = snapshot(project)
     path = folder(tmp_path, "append", copy=("accounts", "orders"))
     with pytest.raises(CxuxError) as excinfo:
-        load_directory(project, path, mode="append")
+        # reload: the same files are loaded already and would otherwise be skipped
+        load_directory(project, path, reload=True)
     message = str(excinfo.value)
     assert message.startswith(f"could not write raw.orders in {project.duckdb_path}: ")
     assert message.endswith("the transaction was rolled back, nothing was changed")
@@ -351,7 +347,7 @@ def test_append_adds_rows_and_leaves_tables_without_a_file_alone(project, tmp_pa
         "daily",
         orders__csv=f"{ORDERS_HEADER}\no5,a2,u2,2024-04-01T09:00:00Z,app,paid,USD,12.00,,2024-04-01T09:00:00Z\n",
     )
-    report = load_directory(project, path, mode="append")
+    report = load_directory(project, path)  # append is the default
     assert [(t.table, t.rows_loaded, t.rows_in_table) for t in report.tables] == [("orders", 1, 5)]
     assert query(project, "select order_id from raw.orders order by 1") == [
         ("o1",),
@@ -370,7 +366,8 @@ def test_replace_replaces_only_tables_with_a_file(project, tmp_path):
         "replace",
         orders__csv=f"{ORDERS_HEADER}\no5,a2,u2,2024-04-01T09:00:00Z,app,paid,USD,12.00,,2024-04-01T09:00:00Z\n",
     )
-    load_directory(project, path)
+    # 1 row for 4: fewer than half, so the shrink must be allowed explicitly
+    load_directory(project, path, mode="replace", allow_shrink=True)
     assert query(project, "select order_id from raw.orders") == [("o5",)]
     assert query(project, "select count(*) from raw.order_items") == [(5,)]
 
@@ -515,7 +512,8 @@ def test_a_locked_warehouse_is_reported_plainly(project):
 def test_cli_reports_rows_as_json_and_exits_2_on_bad_input(project, tmp_path, capsys):
     assert main(["--project-dir", str(REPO), "load", str(MINIMAL), "--format", "json"]) == 0
     output = json.loads(capsys.readouterr().out)
-    assert output["mode"] == "replace" and output["schema"] == "raw"
+    assert output["mode"] == "append" and output["schema"] == "raw"
+    assert output["load_id"] == 1
     assert {t["table"]: t["rows_in_table"] for t in output["tables"]} == MINIMAL_ROWS
 
     bad = folder(tmp_path, "cli_bad", refunds__csv="refund_id\nr1\n")
@@ -525,14 +523,32 @@ def test_cli_reports_rows_as_json_and_exits_2_on_bad_input(project, tmp_path, ca
     assert "refunds.csv: no raw table named 'refunds'" in err
 
 
-def test_cli_table_format_and_append_option(project, capsys):
+def test_cli_table_format_reload_and_the_removed_mode_option(project, capsys):
     assert main(["--project-dir", str(REPO), "load", str(MINIMAL)]) == 0
-    capsys.readouterr()
-    assert main(["--project-dir", str(REPO), "load", str(MINIMAL), "--mode", "append"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["table", "file", "rows_loaded", "rows_in_table"]
-    assert lines[1].split() == ["accounts", "accounts.csv", "3", "6"]
+    assert lines[0].split() == ["table", "file", "rows_loaded", "rows_in_table", "status"]
+    assert lines[1].split() == ["accounts", "accounts.csv", "3", "3", "loaded"]
     assert len(lines) == 14
+    # the same folder again: every file is skipped (already loaded by load 1)
+    assert main(["--project-dir", str(REPO), "load", str(MINIMAL)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == [
+        "accounts", "accounts.csv", "0", "3", "skipped", "(already", "loaded", "by", "load", "1)"
+    ]
+    # --reload loads them again on purpose: 3 + 3 accounts
+    assert main(["--project-dir", str(REPO), "load", str(MINIMAL), "--reload"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == ["accounts", "accounts.csv", "3", "6", "loaded"]
+    assert len(lines) == 14
+    # --mode is gone: a usage error that says what to use instead
+    assert main(["--project-dir", str(REPO), "load", str(MINIMAL), "--mode", "append"]) == 2
+    assert "--mode was removed: appending is now the default; use --replace" in (
+        capsys.readouterr().err
+    )
+    assert main(["--project-dir", str(REPO), "load", str(MINIMAL), "--allow-shrink"]) == 2
+    assert "Error: --allow-shrink only applies with --replace" in capsys.readouterr().err
+    assert main(["--project-dir", str(REPO), "load"]) == 2
+    assert "Error: give the folder to load (or --list, or --undo ID)" in capsys.readouterr().err
 
 
 def test_unterminated_quote_and_bad_encoding_name_the_line(project, tmp_path):

@@ -80,6 +80,8 @@ def project(tmp_path, monkeypatch) -> Path:
     shutil.copytree(REPO / "metrics", root / "metrics")
     monkeypatch.setenv("DBT_TARGET_PATH", str(root / "target"))
     monkeypatch.setenv("CXUX_DUCKDB_PATH", str(root / "cxux.duckdb"))
+    # readers read the published copy by default (`--from warehouse`: the file above)
+    monkeypatch.setenv("CXUX_PUBLISHED_PATH", str(root / "published" / "cxux.duckdb"))
     monkeypatch.setenv("CXUX_PROJECT_DIR", str(root))
     write_manifest(root / "target" / "manifest.json")
     return root

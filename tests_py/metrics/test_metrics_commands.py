@@ -37,7 +37,8 @@ ROWS = [
 
 @pytest.fixture
 def warehouse(project):
-    path = project / "cxux.duckdb"
+    path = project / "published" / "cxux.duckdb"  # what readers read by default
+    path.parent.mkdir()
     connection = duckdb.connect(str(path))
     connection.execute("create schema marts")
     connection.execute("""
@@ -224,7 +225,10 @@ def test_query_value_with_quote_is_a_parameter(warehouse, cxux):
 def test_query_without_warehouse(project, cxux):
     code, _, err = cxux("metrics", "query", "nps")
     assert code == 2
-    assert "no warehouse at" in err
+    assert "no published copy" in err and "--from warehouse" in err
+    code, _, err = cxux("metrics", "query", "nps", "--from", "warehouse")
+    assert code == 2
+    assert "no warehouse file" in err
 
 
 def test_docs_writes_markdown_and_html_grouped(project, cxux, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from cxux_cli.metrics.catalog import load_definitions
-from cxux_cli.metrics.export import export_metricflow, to_yaml
+from cxux_cli.metrics.export import TIME_SPINE_SQL, export_metricflow, semantic_name, to_yaml
 
 
 def _git(root, *args):
@@ -96,16 +96,18 @@ def test_export_metricflow(project):
         "nps_change": "previous_period depends on the query's grain; MetricFlow offsets are "
                       "a fixed window (only same_period_last_year maps to offset_window: 1 "
                       "year)",
-        "time_on_task_geomean": "a geometric mean is exp(mean(ln x)); MetricFlow derived "
-                                "metrics cannot apply exp() to an aggregate portably",
     }
     metrics = {m["name"]: m for m in result.metrics}
     nps = metrics["nps"]
     assert nps["type"] == "derived"
     assert nps["type_params"]["expr"] == (
-        "100.0 * (nps__promoters - nps__detractors) / nullif(nps__respondents, 0)")
-    measures = {m["name"]: m for m in result.semantic_models["fct_survey_responses"]["measures"]}
-    assert measures["nps__promoters"]["expr"] == (
+        "100.0 * (nps_promoters - nps_detractors) / nullif(nps_respondents, 0)")
+    assert nps["config"]["meta"]["cxux_metric"] == "nps"
+    assert metrics["nps_promoters"]["config"]["meta"] == {"cxux_metric": "nps",
+                                                         "cxux_part": "promoters"}
+    survey = result.semantic_models["fct_survey_responses"]
+    measures = {m["name"]: m for m in survey["measures"]}
+    assert measures["nps_promoters"]["expr"] == (
         "case when (survey_type = 'nps' and is_latest_in_wave) and (score between 0 and 10) "
         "then case when score "
         ">= 9 then 1 else 0 end end")
@@ -115,21 +117,66 @@ def test_export_metricflow(project):
                                                               {"name": "mau_28d"}]
     assert metrics["first_reply_time_p90"]["type"] == "simple"
     p90 = {m["name"]: m for m in result.semantic_models["fct_tickets"]["measures"]}
-    assert p90["first_reply_time_p90__value"]["agg_params"] == {
+    assert p90["first_reply_time_p90_value"]["agg_params"] == {
         "percentile": 0.9, "use_discrete_percentile": True}
+    # geometric mean: exp of the mean of ln x over x > 0 (the filter folded in)
+    geomean = metrics["time_on_task_geomean"]
+    assert geomean["type_params"] == {"expr": "exp(time_on_task_geomean_log_mean)",
+                                      "metrics": [{"name": "time_on_task_geomean_log_mean"}]}
+    tasks = {m["name"]: m for m in result.semantic_models["fct_task_attempts"]["measures"]}
+    assert tasks["time_on_task_geomean_log_mean"]["expr"] == (
+        "case when (is_success and duration_seconds > 0) and (duration_seconds > 0) "
+        "then ln(duration_seconds) end")
     document = yaml.safe_load(to_yaml(result))
     assert {m["name"] for m in document["semantic_models"]} == {
+        "dim_customers", "dim_products", "dim_users",
         "fct_account_seat_months", "fct_customer_months", "fct_feature_usage", "fct_orders",
         "fct_page_views", "fct_reviews", "fct_survey_responses", "fct_tickets",
         "fct_task_attempts", "fct_user_days", "fct_user_feature_months"}
+    assert document["models"][0]["time_spine"] == {"standard_granularity_column": "date_day"}
+
+
+def test_export_names_have_no_dunders():
+    # MetricFlow: lowercase, no '__', not ending in '_'; the cxux name stays in meta
+    assert semantic_name("nps", "promoters") == "nps_promoters"
+    assert semantic_name("a__b_", "value") == "a_b_value"
+    assert semantic_name("trailing_") == "trailing"
+
+
+def test_export_grains_and_null_slice(project):
+    result = export_metricflow(load_definitions(project).definitions)
+    tickets = {d["name"]: d for d in result.semantic_models["fct_tickets"]["dimensions"]}
+    # ticket_count allows day; first_reply_time_p90 starts at week (finer is refused)
+    assert tickets["created_at"]["type_params"] == {"time_granularity": "day"}
+    assert tickets["created_at_week"] == {"name": "created_at_week", "type": "time",
+                                          "expr": "created_at",
+                                          "type_params": {"time_granularity": "week"}}
+    measures = {m["name"]: m for m in result.semantic_models["fct_tickets"]["measures"]}
+    assert measures["first_reply_time_p90_value"]["agg_time_dimension"] == "created_at_week"
+    # month_start is a month: customer_churn_rate at month, no finer grain exists
+    months = {d["name"]: d for d in result.semantic_models["fct_customer_months"]["dimensions"]}
+    assert months["month_start"]["type_params"] == {"time_granularity": "month"}
+    # acquisition_cohort is clv_12m's time and customer_churn_rate's slice
+    assert months["acquisition_cohort"]["type"] == "time"
+    assert months["acquisition_cohort_value"]["expr"] == (
+        "coalesce(cast(acquisition_cohort as varchar), 'unknown')")
+    churn = {m["name"]: m for m in result.metrics}["customer_churn_rate"]["config"]["meta"]
+    assert churn["cxux_grains"] == ["month"]
+    assert churn["cxux_slices"]["acquisition_cohort"] == "customer_months__acquisition_cohort_value"
+    assert tickets["segment"]["expr"] == "coalesce(cast(segment as varchar), 'unknown')"
 
 
 def test_export_command_lists_what_was_not_exported(project, cxux, tmp_path):
     out_file = tmp_path / "semantic.yml"
     code, _, err = cxux("metrics", "export", "--format", "metricflow", "--out", str(out_file))
     assert code == 0
-    assert "not exported: time_on_task_geomean: a geometric mean" in err
+    assert "not exported: churn_reasons: a share of total" in err
     assert "metrics" in yaml.safe_load(out_file.read_text())
+    assert (tmp_path / "cxux_time_spine.sql").read_text() == TIME_SPINE_SQL
+    # on stdout no time spine model (it needs its SQL file), and a note says so
+    code, out, err = cxux("metrics", "export", "--format", "metricflow")
+    assert code == 0 and "models" not in yaml.safe_load(out)
+    assert "note: no time spine on stdout" in err
 
 
 def test_diff_crossings_as_sets(repo, cxux):

@@ -177,6 +177,8 @@ def test_cli_writes_the_file(report_warehouse, catalog_project, tmp_path, monkey
             str(output),
             "--as-of",
             "2026-04-15",
+            "--from",
+            "warehouse",
         ]
     )
     assert code == 0
@@ -188,7 +190,8 @@ def test_cli_missing_warehouse_exits_2(catalog_project, tmp_path, monkeypatch, c
 
     monkeypatch.setenv("CXUX_DUCKDB_PATH", str(tmp_path / "absent.duckdb"))
     code = main(
-        ["--project-dir", str(catalog_project), "report", "--output", str(tmp_path / "r.html")]
+        ["--project-dir", str(catalog_project), "report", "--output", str(tmp_path / "r.html"),
+         "--from", "warehouse"]
     )
     assert code == 2
     assert "no warehouse file" in capsys.readouterr().err

@@ -10,6 +10,7 @@
     duration_seconds: task_started to the end event (null if either is missing).
     error_count: error events in the attempt's session between its start and its end
     (both inclusive); an incomplete attempt counts errors from its start on.
+    With the tasks domain off (var cxux_using_tasks: false) it holds no rows.
     Incremental: attempts with a task or error event in the lookback window (or
     re-stitched) are recomputed from all their events (macros/incremental). -#}
 {%- set cutoff = cxux_incremental_cutoff('last_received_at') %}
@@ -37,6 +38,9 @@ task_events as (
     from int_events_stitched
     where event_name in ('task_started', 'task_completed', 'task_failed', 'task_abandoned')
         and task_attempt_id is not null
+        {%- if not cxux_domain_enabled('tasks') %}
+        and 1 = 0  -- var cxux_using_tasks is false (macros/staging/cxux_domains.sql)
+        {%- endif %}
         {%- if cutoff %}
         and task_attempt_id in ({{ cxux_task_attempts_to_refresh(cutoff) }})
         {%- endif %}

@@ -16,7 +16,7 @@ quarantine_raw_rows as (
 
     select
         '{{ table_name }}' as table_name,
-        (select count(*) from {{ source('raw', table_name) }}) as raw_rows,
+        (select count(*) from {{ cxux_raw_relation(table_name) }}) as raw_rows,
         (select count(*) from {{ ref('stg_raw__' ~ table_name) }}) as staged_rows
 
 ),

@@ -18,11 +18,11 @@ final as (
         platform,
         device_type,
         page_path,
-        lcp_ms,
-        inp_ms,
-        cls,
-        fcp_ms,
-        ttfb_ms
+        {#- web vitals are null when var cxux_using_web_vitals is false -#}
+        {%- set web_vitals = cxux_domain_enabled('web_vitals') %}
+        {%- for vital in ['lcp_ms', 'inp_ms', 'cls', 'fcp_ms', 'ttfb_ms'] %}
+        {% if web_vitals %}{{ vital }}{% else %}cast(null as {{ cxux_type_double() }}) as {{ vital }}{% endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
     from validated
     where _cxux_reasons is null
 

@@ -1,0 +1,311 @@
+"""PostgreSQL: check the marts where BI cannot see them, then swap them in at once.
+
+dbt builds the mart models into schema `marts_build` (macros/generate_schema_name.sql),
+which BI roles cannot read; incremental models keep their state there between runs.
+BI tools read schema `marts`, which only `publish` writes:
+
+1. `run_quality_postgres`: the same Great Expectations suites as on DuckDB
+   (cxux_cli/quality/checks.py: raw and marts), through GX's PostgreSQL data source, on
+   `raw` and `marts_build`. The computation runs in PostgreSQL.
+2. `publish`, in ONE transaction: copy every relation of `marts_build` into a fresh
+   schema `marts__next` (as tables, with their table and column comments), grant the
+   BI roles usage and select on it, plus every grant the current `marts` and its tables
+   carry (so grants an administrator added survive), then lock the current marts
+   tables, rename `marts` -> `marts__previous`, `marts__next` -> `marts`, drop the old
+   tables and schema, commit.
+
+What a reader sees: the complete old or the complete new marts, never a mix and never
+an error. A statement that started before the swap holds its tables (ACCESS SHARE), so
+the swap waits for it; a statement that starts during the swap waits for the commit,
+then PostgreSQL resolves `marts.x` again and reads the new table. The swap's lock
+wait is shorter (LOCK_TIMEOUT) than PostgreSQL's deadlock_timeout (1 s by default): a
+reader holding one old table while waiting for another is never chosen as a deadlock
+victim; the publisher gives up, rolls back to its savepoint (the copy is kept) and
+tries again. Limits (docs/engines.md "Publishing"): one statement, or one transaction
+that reads every table it needs before the swap, sees one build; separate
+autocommitted statements may straddle a publish.
+
+Views, functions or tables of other schemas that depend on a marts table stop the
+publish (PostgreSQL refuses to drop the old table), with the dependent objects named.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from cxux_cli.engines import _connect_postgres, _quote, postgres_dsn
+from cxux_cli.errors import CxuxError
+from cxux_cli.quality.warehouse import Warehouse
+
+log = logging.getLogger("cxux.publish")
+
+MARTS_SCHEMA = "marts"  # what BI roles read
+MARTS_BUILD_SCHEMA = "marts_build"  # macros/generate_schema_name.sql cxux_marts_build_schema
+NEXT_SCHEMA = "marts__next"
+PREVIOUS_SCHEMA = "marts__previous"
+DEFAULT_BI_ROLES = ("cxux_bi_reader",)  # var cxux_bi_roles, as macros/engines/cxux_grants.sql
+# Shorter than PostgreSQL's default deadlock_timeout (1 s): see the module docstring.
+LOCK_TIMEOUT_MS = 500
+LOCK_ATTEMPTS = 40
+
+
+class PostgresWarehouse(Warehouse):
+    """The quality checks on PostgreSQL: raw and the unpublished marts_build."""
+
+    marts_schema = MARTS_BUILD_SCHEMA
+    state_file = "quality_state.postgres.json"
+
+    def __init__(self, marts_schema: str = MARTS_BUILD_SCHEMA):
+        self.dsn = postgres_dsn()
+        self.marts_schema = marts_schema
+        self.name = f"postgres {self.dsn['user']}@{self.dsn['host']}:{self.dsn['port']}/" \
+                    f"{self.dsn['dbname']}"
+
+    def _query(self, sql: str, params=None) -> tuple[list[str], list[tuple]]:
+        con = _connect_postgres()
+        try:
+            with con.cursor() as cur:
+                cur.execute(sql, params)
+                return [d[0] for d in cur.description], cur.fetchall()
+        finally:
+            con.close()
+
+    def tables(self, schema: str) -> set[str]:
+        return {name for (name,) in self._query(
+            "select table_name from information_schema.tables where table_schema = %s",
+            (schema,))[1]}
+
+    def count(self, schema: str, table: str) -> int:
+        return self._query(f"select count(*) from {_quote(schema)}.{_quote(table)}")[1][0][0]
+
+    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
+        return self._query(sql)
+
+    def add_datasource(self, context):
+        import sqlalchemy
+
+        # The password goes to psycopg2 as a connect argument, never into the URL GX keeps.
+        url = sqlalchemy.URL.create(
+            "postgresql+psycopg2", username=self.dsn["user"], host=self.dsn["host"],
+            port=self.dsn["port"], database=self.dsn["dbname"],
+        )
+        return context.data_sources.add_postgres(
+            name="warehouse",
+            connection_string=url.render_as_string(hide_password=False),
+            kwargs={"connect_args": {"password": self.dsn["password"],
+                                     "sslmode": self.dsn["sslmode"]}},
+        )
+
+    def close_datasource(self, datasource) -> None:
+        datasource.get_execution_engine().close()
+        engine = getattr(datasource, "_engine", None)
+        if engine is not None:
+            engine.dispose()
+
+
+def run_quality_postgres(project, as_of=None, data_docs_dir=None):
+    """The raw and marts suites on PostgreSQL (marts: the unpublished marts_build)."""
+    from cxux_cli.quality.runner import run_quality
+
+    return run_quality(project, as_of=as_of, data_docs_dir=data_docs_dir,
+                       warehouse=PostgresWarehouse())
+
+
+@dataclass
+class PostgresPublishResult:
+    schema: str
+    tables: dict[str, int] = field(default_factory=dict)  # table -> rows
+    attempts: int = 1
+
+
+def bi_roles(project, vars_: dict | None = None) -> list[str]:
+    """The BI roles: var cxux_bi_roles (--vars, then dbt_project.yml), else cxux_bi_reader."""
+    if vars_ and vars_.get("cxux_bi_roles"):
+        return list(vars_["cxux_bi_roles"])
+    import yaml
+
+    config = yaml.safe_load((project.root / "dbt_project.yml").read_text(encoding="utf-8"))
+    return list((config.get("vars") or {}).get("cxux_bi_roles") or DEFAULT_BI_ROLES)
+
+
+def _relations(cur, schema: str) -> list[str]:
+    cur.execute(
+        "select table_name from information_schema.tables where table_schema = %s order by 1",
+        (schema,),
+    )
+    return [name for (name,) in cur.fetchall()]
+
+
+def _existing_roles(cur, roles: list[str]) -> list[str]:
+    cur.execute("select rolname from pg_roles where rolname = any(%s)", (list(roles),))
+    present = {name for (name,) in cur.fetchall()}
+    missing = [r for r in roles if r not in present]
+    if missing:
+        log.warning("BI role(s) %s do not exist: not granted", ", ".join(missing))
+    return [r for r in roles if r in present]
+
+
+def _grantee(role: str | None) -> str:
+    return "public" if role is None else _quote(role)
+
+
+def _carried_grants(cur) -> tuple[list[tuple], list[tuple]]:
+    """Grants on the current `marts` schema and its tables, other than its owner's."""
+    cur.execute(
+        "select a.privilege_type, r.rolname from pg_namespace as n"
+        " cross join lateral aclexplode(n.nspacl) as a"
+        " left join pg_roles as r on r.oid = a.grantee"
+        " where n.nspname = %s and a.grantee <> n.nspowner",
+        (MARTS_SCHEMA,),
+    )
+    schema_grants = cur.fetchall()
+    cur.execute(
+        "select c.relname, a.privilege_type, r.rolname from pg_class as c"
+        " join pg_namespace as n on n.oid = c.relnamespace"
+        " cross join lateral aclexplode(c.relacl) as a"
+        " left join pg_roles as r on r.oid = a.grantee"
+        " where n.nspname = %s and a.grantee <> c.relowner",
+        (MARTS_SCHEMA,),
+    )
+    return schema_grants, cur.fetchall()
+
+
+def _copy_comments(cur, relations: list[str]) -> None:
+    """Table and column descriptions (dbt persist_docs) travel with the copy."""
+    cur.execute(
+        "select c.relname, a.attname, d.description from pg_description as d"
+        " join pg_class as c on c.oid = d.objoid and d.classoid = 'pg_class'::regclass"
+        " join pg_namespace as n on n.oid = c.relnamespace"
+        " left join pg_attribute as a on a.attrelid = c.oid and a.attnum = d.objsubid"
+        " where n.nspname = %s and (d.objsubid = 0 or a.attnum is not null)",
+        (MARTS_BUILD_SCHEMA,),
+    )
+    for table, column, description in cur.fetchall():
+        if table not in relations:
+            continue
+        target = f"{_quote(NEXT_SCHEMA)}.{_quote(table)}"
+        if column is None:
+            cur.execute(f"comment on table {target} is %s", (description,))
+        else:
+            cur.execute(f"comment on column {target}.{_quote(column)} is %s", (description,))
+
+
+def publish(project, vars_: dict | None = None,
+            lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> PostgresPublishResult:
+    """Replace schema `marts` with a copy of `marts_build`, in one transaction."""
+    import psycopg2
+
+    roles = bi_roles(project, vars_)
+    con = _connect_postgres()
+    try:
+        with con:  # one transaction: commit on success, roll back on any error
+            with con.cursor() as cur:
+                relations = _relations(cur, MARTS_BUILD_SCHEMA)
+                if not relations:
+                    raise CxuxError(
+                        f"schema {MARTS_BUILD_SCHEMA} has no tables: nothing to publish"
+                        " (run `cxux build --target postgres` first)"
+                    )
+                cur.execute(f"drop schema if exists {_quote(NEXT_SCHEMA)} cascade")
+                cur.execute(f"create schema {_quote(NEXT_SCHEMA)}")
+                result = PostgresPublishResult(schema=MARTS_SCHEMA)
+                for table in relations:
+                    cur.execute(
+                        f"create table {_quote(NEXT_SCHEMA)}.{_quote(table)} as"
+                        f" select * from {_quote(MARTS_BUILD_SCHEMA)}.{_quote(table)}"
+                    )
+                    result.tables[table] = cur.rowcount
+                _copy_comments(cur, relations)
+                _grant(cur, roles, relations)
+                cur.execute("select 1 from pg_namespace where nspname = %s", (MARTS_SCHEMA,))
+                has_marts = cur.fetchone() is not None
+                cur.execute("savepoint cxux_swap")
+                while True:
+                    try:
+                        _swap(cur, has_marts, lock_timeout_ms)
+                        break
+                    except psycopg2.errors.LockNotAvailable:
+                        # A reader holds an old table: let it finish, then try again.
+                        cur.execute("rollback to savepoint cxux_swap")
+                        if result.attempts >= LOCK_ATTEMPTS:
+                            raise CxuxError(
+                                f"publish: could not lock schema {MARTS_SCHEMA} in"
+                                f" {LOCK_ATTEMPTS} attempts (long-running readers?);"
+                                " the published marts were left unchanged"
+                            ) from None
+                        result.attempts += 1
+                        time.sleep(min(0.05 * result.attempts, 1.0))
+                    except psycopg2.errors.DependentObjectsStillExist as exc:
+                        raise CxuxError(
+                            f"publish: objects outside cxux depend on schema {MARTS_SCHEMA}"
+                            f" ({(exc.diag.message_detail or str(exc)).strip()}); a publish"
+                            " replaces its tables: drop them or point them at a copy."
+                            " The published marts were left unchanged"
+                        ) from None
+    finally:
+        con.close()
+    log.info("published %d tables to schema %s (%d attempt(s))", len(result.tables),
+             MARTS_SCHEMA, result.attempts)
+    return result
+
+
+def _grant(cur, roles: list[str], relations: list[str]) -> None:
+    """The BI roles, plus every grant the current marts carries, on marts__next."""
+    schema = _quote(NEXT_SCHEMA)
+    for role in _existing_roles(cur, roles):
+        cur.execute(f"grant usage on schema {schema} to {_quote(role)}")
+        cur.execute(f"grant select on all tables in schema {schema} to {_quote(role)}")
+    schema_grants, table_grants = _carried_grants(cur)
+    for privilege, role in schema_grants:
+        cur.execute(f"grant {privilege} on schema {schema} to {_grantee(role)}")
+    for table, privilege, role in table_grants:
+        if table in relations:
+            cur.execute(f"grant {privilege} on {schema}.{_quote(table)} to {_grantee(role)}")
+
+
+def _swap(cur, has_marts: bool, lock_timeout_ms: int) -> None:
+    cur.execute(f"set local lock_timeout = {int(lock_timeout_ms)}")
+    if has_marts:
+        old = _relations(cur, MARTS_SCHEMA)
+        if old:
+            # All old tables at once, before any rename: no reader sees half of a swap.
+            cur.execute(
+                "lock table "
+                + ", ".join(f"{_quote(MARTS_SCHEMA)}.{_quote(t)}" for t in old)
+                + " in access exclusive mode"
+            )
+        cur.execute(f"drop schema if exists {_quote(PREVIOUS_SCHEMA)} cascade")
+        cur.execute(f"alter schema {_quote(MARTS_SCHEMA)} rename to {_quote(PREVIOUS_SCHEMA)}")
+    cur.execute(f"alter schema {_quote(NEXT_SCHEMA)} rename to {_quote(MARTS_SCHEMA)}")
+    if has_marts:
+        # No cascade: views elsewhere that read an old table stop the publish instead of
+        # disappearing silently.
+        for table in old:
+            cur.execute(f"drop table {_quote(PREVIOUS_SCHEMA)}.{_quote(table)}")
+        cur.execute(f"drop schema {_quote(PREVIOUS_SCHEMA)}")
+    cur.execute("set local lock_timeout = 0")
+
+
+def gate_and_publish(project, options, vars_: dict, as_of) -> dict:
+    """After dbt build passed: quality on marts_build, then publish (cxux build's engine step)."""
+    summary: dict = {}
+    if options.quality:
+        import click
+
+        from cxux_cli.errors import ChecksFailed
+        from cxux_cli.quality.report import format_table
+
+        result = run_quality_postgres(project, as_of=as_of)
+        click.echo(format_table(result, only_failures=True), err=True)
+        summary["quality"] = "passed" if result.passed else "failed"
+        if not result.passed:
+            raise ChecksFailed(
+                "quality checks failed (error severity); schema marts was left unchanged"
+            )
+    if options.publish:
+        published = publish(project, vars_)
+        summary["published"] = f"postgres schema {published.schema}"
+        summary["marts"] = dict(sorted(published.tables.items()))
+    return summary

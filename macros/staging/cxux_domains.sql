@@ -1,0 +1,94 @@
+{#- Domains a team can switch off (RAW_CONTRACT.md "Not every team has every domain";
+    issue 16). Each domain has a var `cxux_using_<domain>`:
+      null (default)  on when every raw table of the domain exists, off when none does;
+                      some but not all present is an error (load the rest or turn it off)
+      true            on; a missing raw table is an error
+      false           off: its staging models hold no rows, so every model downstream
+                      builds empty, and its metrics are reported as not configured
+    `tasks` and `web_vitals` live inside product usage (task_* events, the vitals columns
+    of page_views), so they have no table of their own: they are on with product usage
+    unless their var is false. `accounts` is always needed; without a `users` table each
+    account is its own single user (cxux_raw_relation).
+
+    The state of every domain in a build is the model raw_domains (schema quarantine),
+    which the CLI's quality gate, report and catalog read. -#}
+
+{% macro cxux_domain_specs() -%}
+    {{ return({
+        'commerce': {'tables': ['products', 'orders', 'order_items']},
+        'subscriptions': {'tables': ['subscription_events']},
+        'support': {'tables': ['support_tickets', 'ticket_events']},
+        'surveys': {'tables': ['survey_responses']},
+        'survey_items': {'tables': ['survey_item_answers'], 'within': 'surveys'},
+        'reviews': {'tables': ['reviews']},
+        'product_usage': {'tables': ['page_views', 'events']},
+        'tasks': {'tables': [], 'within': 'product_usage'},
+        'web_vitals': {'tables': [], 'within': 'product_usage'},
+    }) }}
+{%- endmacro %}
+
+{#- The domain a raw table belongs to; none for accounts and users. -#}
+{% macro cxux_raw_table_domain(table_name) -%}
+    {%- for domain, spec in cxux_domain_specs().items() if table_name in spec.tables -%}
+        {{ return(domain) }}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- Does the raw table itself exist (its default relation or the var's)? Execution time only. -#}
+{% macro cxux_raw_table_exists(table_name) -%}
+    {%- set relation = cxux_raw_relation_given(table_name) -%}
+    {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema,
+                                         identifier=relation.identifier) -%}
+    {{ return(found is not none) }}
+{%- endmacro %}
+
+{#- {'enabled': bool, 'reason': text} for one domain. It looks at the warehouse, so at
+    parse time and in unit tests every domain is on. -#}
+{% macro cxux_domain_state(domain) -%}
+    {%- set specs = cxux_domain_specs() -%}
+    {%- if domain not in specs -%}
+        {{ exceptions.raise_compiler_error("unknown cxux domain '" ~ domain ~ "' (one of " ~ specs.keys() | list | join(', ') ~ ")") }}
+    {%- endif -%}
+    {%- set spec = specs[domain] -%}
+    {%- set setting = var('cxux_using_' ~ domain, none) -%}
+    {%- if not execute or model.resource_type != 'model' -%}
+        {#- parse time, and unit tests (their inputs are fixtures): every domain is on -#}
+        {{ return({'enabled': true, 'reason': 'parse time'}) }}
+    {%- endif -%}
+    {%- if setting is not none and setting | string | lower in ('false', '0', 'no', 'off') -%}
+        {{ return({'enabled': false, 'reason': 'var cxux_using_' ~ domain ~ ' is false'}) }}
+    {%- endif -%}
+    {%- if spec.get('within') -%}
+        {%- set parent = cxux_domain_state(spec.within) -%}
+        {%- if not parent.enabled -%}
+            {{ return({'enabled': false, 'reason': spec.within ~ ' is off (' ~ parent.reason ~ ')'}) }}
+        {%- endif -%}
+    {%- endif -%}
+    {%- set missing = [] -%}
+    {%- for table_name in spec.tables if not cxux_raw_table_exists(table_name) -%}
+        {%- do missing.append(table_name) -%}
+    {%- endfor -%}
+    {%- if not missing -%}
+        {%- set reason = 'var cxux_using_' ~ domain ~ ' is true' if setting is not none
+                         else ('its raw tables exist' if spec.tables else 'on with ' ~ spec.within) -%}
+        {{ return({'enabled': true, 'reason': reason}) }}
+    {%- endif -%}
+    {%- set where = cxux_raw_relation_given(missing[0]) -%}
+    {%- if setting is not none -%}
+        {{ exceptions.raise_compiler_error(
+            "var cxux_using_" ~ domain ~ " is true but raw table(s) " ~ missing | join(', ')
+            ~ " do not exist (looked for " ~ where ~ "); load them or set cxux_using_" ~ domain ~ ": false") }}
+    {%- endif -%}
+    {%- if missing | length < spec.tables | length -%}
+        {{ exceptions.raise_compiler_error(
+            "domain " ~ domain ~ ": raw table(s) " ~ missing | join(', ') ~ " do not exist (looked for "
+            ~ where ~ ") but " ~ (spec.tables | reject('in', missing) | join(', ')) ~ " do; load the rest, "
+            ~ "or switch the domain off with var cxux_using_" ~ domain ~ ": false") }}
+    {%- endif -%}
+    {{ return({'enabled': false, 'reason': 'no raw table ' ~ missing | join(', ')}) }}
+{%- endmacro %}
+
+{% macro cxux_domain_enabled(domain) -%}
+    {{ return(cxux_domain_state(domain).enabled) }}
+{%- endmacro %}

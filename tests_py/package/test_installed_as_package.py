@@ -1,0 +1,147 @@
+"""cxux installed as a dbt package in a host project (integration_tests/, issue 16).
+
+The host is built once on DuckDB with plain `dbt deps` + `dbt build`, on demo data that
+`cxux generate` wrote into schema `raw`. The host declares its own source named `raw`
+(schema `shop`, a Shopify-like table cxux must never read) and feeds cxux's orders through
+a model of its own (var cxux_orders_relation). Expected values come from the raw data
+itself, counted here with plain SQL, not from what cxux computed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DBT = str(Path(sys.executable).with_name("dbt"))
+AS_OF = "2026-06-30"
+HOST_SHOP_ORDERS = 3  # rows the host's own `raw.orders` (schema shop) holds
+
+
+def _host_copy(workdir: Path) -> Path:
+    """integration_tests/ copied out of the repository, pointing at the repository."""
+    host = workdir / "host"
+    shutil.copytree(REPO / "integration_tests", host,
+                    ignore=shutil.ignore_patterns("dbt_packages", "target", "logs", "*.duckdb"))
+    (host / "packages.yml").write_text(f"packages:\n  - local: {REPO}\n", encoding="utf-8")
+    return host
+
+
+def _env(workdir: Path, host: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        CXUX_PROJECT_DIR=str(REPO),
+        CXUX_DUCKDB_PATH=str(workdir / "host.duckdb"),
+        DBT_PROFILES_DIR=str(host),
+        DBT_TARGET_PATH=str(workdir / "target"),
+        DBT_LOG_PATH=str(workdir / "logs"),
+    )
+    return env
+
+
+def _run(command: list[str], env: dict, cwd: Path) -> str:
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        lines = result.stdout.splitlines()
+        start = next((i for i, line in enumerate(lines) if "Completed with" in line), -80)
+        raise AssertionError(f"{' '.join(command[:2])} exited {result.returncode}:\n"
+                             + "\n".join(lines[start:][:120]) + result.stderr[-3000:])
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def host_build(tmp_path_factory):
+    import duckdb
+
+    workdir = tmp_path_factory.mktemp("package")
+    host = _host_copy(workdir)
+    env = _env(workdir, host)
+    _run([sys.executable, "-m", "cxux_cli.cli", "generate", "--scale", "0.05", "--seed", "7",
+          "--as-of", AS_OF], env, REPO)
+    with duckdb.connect(env["CXUX_DUCKDB_PATH"]) as con:
+        # The host's own `raw` source: another shape entirely (Shopify-like).
+        con.execute("create schema shop")
+        con.execute("create table shop.orders (id bigint, total_price decimal(10, 2), email varchar)")
+        con.execute("insert into shop.orders values (1, 10.00, 'a@x'), (2, 20.00, 'b@x'), "
+                    "(3, 30.00, 'c@x')")
+    _run([DBT, "deps"], env, host)
+    _run([DBT, "build"], env, host)
+    manifest = json.loads((workdir / "target" / "manifest.json").read_text(encoding="utf-8"))
+    return env, manifest
+
+
+def _query(env: dict, sql: str) -> list[tuple]:
+    import duckdb
+
+    with duckdb.connect(env["CXUX_DUCKDB_PATH"], read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_cxux_schemas_follow_the_host_naming(host_build):
+    env, _manifest = host_build
+    schemas = {name for (name,) in _query(env, "select schema_name from duckdb_schemas()")}
+    # dbt's default naming: <target schema>_<custom schema>; the host's target schema is analytics
+    assert {"analytics_staging", "analytics_intermediate", "analytics_marts",
+            "analytics_quarantine"} <= schemas
+    assert not schemas & {"marts", "staging", "intermediate", "quarantine", "seeds"}
+    marts = {name for (name,) in _query(
+        env, "select table_name from duckdb_tables() where schema_name = 'analytics_marts'")}
+    assert {"dim_customers", "dim_users", "fct_orders", "metric_values"} <= marts
+
+
+def test_self_tests_stay_home(host_build):
+    env, manifest = host_build
+    cxux_unit_tests = [key for key in manifest["unit_tests"] if key.startswith("unit_test.cxux.")]
+    fixtures = [key for key, node in manifest["nodes"].items()
+                if "cxux_metric_fixture" in node.get("tags", [])]
+    assert cxux_unit_tests == [] and fixtures == []
+    schemas = {name for (name,) in _query(env, "select schema_name from duckdb_schemas()")}
+    assert not any("metric_fixtures" in name for name in schemas)
+
+
+def test_a_host_source_named_raw_changes_nothing(host_build):
+    env, manifest = host_build
+    # cxux's staging reads its own source, never the host's `raw`
+    readers = [key for key, node in manifest["nodes"].items()
+               if "source.cxux_integration_tests.raw.orders" in node["depends_on"].get("nodes", [])]
+    assert readers == ["model.cxux_integration_tests.host_shop_orders"]
+    # and the host's model on its own `raw` source still works
+    assert _query(env, "select count(*) from analytics.host_shop_orders") == [(HOST_SHOP_ORDERS,)]
+
+
+def test_a_relation_var_puts_a_host_model_upstream(host_build):
+    env, manifest = host_build
+    validated = manifest["nodes"]["model.cxux.base_raw__orders__validated"]
+    assert "model.cxux_integration_tests.host_orders_mapped" in validated["depends_on"]["nodes"]
+    assert "source.cxux.cxux_raw.orders" not in validated["depends_on"]["nodes"]
+    # every demo order (counted straight from the raw table) reached staging or quarantine
+    (raw_orders,) = _query(env, "select count(*) from raw.orders")[0]
+    assert raw_orders > HOST_SHOP_ORDERS
+    (staged,) = _query(env, "select count(*) from analytics_staging.stg_raw__orders")[0]
+    reconciled = _query(env, "select raw_rows, staged_rows, quarantined_rows from "
+                             "analytics_quarantine.raw_row_reconciliation where table_name = 'orders'")
+    assert reconciled == [(raw_orders, staged, raw_orders - staged)]
+
+
+def test_a_host_generate_schema_name_is_honoured(tmp_path):
+    """Parse only: a host macro naming every schema `team_<custom>` names cxux's too."""
+    host = _host_copy(tmp_path)
+    (host / "macros").mkdir()
+    (host / "macros" / "generate_schema_name.sql").write_text(
+        "{% macro generate_schema_name(custom_schema_name, node) -%}\n"
+        "    team_{{ custom_schema_name or target.schema }}\n"
+        "{%- endmacro %}\n", encoding="utf-8")
+    env = _env(tmp_path, host)
+    _run([DBT, "deps"], env, host)
+    _run([DBT, "parse"], env, host)
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text(encoding="utf-8"))
+    schemas = {node["schema"] for node in manifest["nodes"].values()
+               if node["package_name"] == "cxux" and node["resource_type"] == "model"}
+    assert {"team_staging", "team_intermediate", "team_marts", "team_quarantine"} <= schemas
+    assert all(name.startswith("team_") for name in schemas), schemas
