@@ -130,14 +130,21 @@ def warehouse_summary(project: Project) -> dict:
             (name, con.execute(f'select count(*) from marts."{name}"').fetchone()[0])
             for (name,) in names
         ]
+        # a partial build (--select) may not have built these
+        tables = {name for (name,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'quarantine'").fetchall()}
         reconciliation = con.execute(
             """
             select table_name, raw_rows, staged_rows, quarantined_rows
             from quarantine.raw_row_reconciliation
             order by table_name
             """
-        ).fetchall()
+        ).fetchall() if "raw_row_reconciliation" in tables else []
+        domains_off = con.execute(
+            "select domain, reason from quarantine.raw_domains where not is_enabled "
+            "order by domain").fetchall() if "raw_domains" in tables else []
     return {
+        "domains_off": dict(domains_off),
         "marts": {name: rows for name, rows in marts},
         "raw_tables": {
             name: {"raw": raw, "staged": staged, "quarantined": quarantined}
@@ -154,6 +161,12 @@ def print_summary(summary: dict) -> None:
             click.echo(
                 f"{name:<24}{counts['raw']:>12,}{counts['staged']:>12,}{counts['quarantined']:>13,}"
             )
+    off = summary.get("domains_off", {})
+    if off:
+        click.echo(f"\n{len(off)} domain(s) off, their metrics not configured "
+                   "(quarantine.raw_domains, marts.metric_availability):")
+        for name, reason in off.items():
+            click.echo(f"  {name:<16}{reason}")
     marts = summary.get("marts", {})
     if marts:
         click.echo(f"\n{len(marts)} mart tables built:")

@@ -45,7 +45,7 @@ MARTS_SCHEMA = "marts"  # what BI roles read
 MARTS_BUILD_SCHEMA = "marts_build"  # macros/generate_schema_name.sql cxux_marts_build_schema
 NEXT_SCHEMA = "marts__next"
 PREVIOUS_SCHEMA = "marts__previous"
-DEFAULT_BI_ROLES = ("cxux_bi_reader",)  # var cxux_bi_roles, as macros/engines/cxux_grants.sql
+DEFAULT_BI_ROLES = ("cxux_bi_reader",)  # var cxux_bi_roles (dbt_project.yml)
 # Shorter than PostgreSQL's default deadlock_timeout (1 s): see the module docstring.
 LOCK_TIMEOUT_MS = 500
 LOCK_ATTEMPTS = 40
@@ -105,12 +105,12 @@ class PostgresWarehouse(Warehouse):
             engine.dispose()
 
 
-def run_quality_postgres(project, as_of=None, data_docs_dir=None):
+def run_quality_postgres(project, as_of=None, data_docs_dir=None, vars_: dict | None = None):
     """The raw and marts suites on PostgreSQL (marts: the unpublished marts_build)."""
     from cxux_cli.quality.runner import run_quality
 
     return run_quality(project, as_of=as_of, data_docs_dir=data_docs_dir,
-                       warehouse=PostgresWarehouse())
+                       warehouse=PostgresWarehouse(), vars_=vars_)
 
 
 @dataclass
@@ -297,7 +297,7 @@ def gate_and_publish(project, options, vars_: dict, as_of) -> dict:
         from cxux_cli.errors import ChecksFailed
         from cxux_cli.quality.report import format_table
 
-        result = run_quality_postgres(project, as_of=as_of)
+        result = run_quality_postgres(project, as_of=as_of, vars_=vars_)
         click.echo(format_table(result, only_failures=True), err=True)
         summary["quality"] = "passed" if result.passed else "failed"
         if not result.passed:

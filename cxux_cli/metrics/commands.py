@@ -100,16 +100,19 @@ def show(name, run_compile, fmt, read_from):
     sql, sql_origin = catalog.compiled_sql(project, name, run_compile=run_compile)
     values_path = project.duckdb_path if read_from == "warehouse" else published_path(project)
     latest = query.latest_values(name, values_path)
+    not_configured = None if latest else query.not_configured_reason(name, values_path)
     if fmt == "json":
         click.echo(json.dumps({"definition": definition,
                                "used_by": catalog.used_by(definitions, name),
                                "compiled_sql": sql, "compiled_sql_origin": sql_origin,
-                               "latest": latest}, indent=2))
+                               "latest": latest, "not_configured": not_configured}, indent=2))
         return
     click.echo(catalog.describe(definition, definitions))
     click.echo("\nlatest values (total)")
     if latest:
         click.echo(catalog.format_table(latest, list(latest[0])))
+    elif not_configured:
+        click.echo(f"  none: not configured in this build ({not_configured})")
     else:
         click.echo(f"  none: no metric_values in {values_path}")
     click.echo(f"\ncompiled SQL ({sql_origin})")

@@ -232,3 +232,25 @@ def latest_values(name: str, duckdb_path: Path, schema: str | None = None) -> li
         return []
     finally:
         connection.close()
+
+
+def not_configured_reason(name: str, duckdb_path: Path, schema: str | None = None) -> str | None:
+    """Why a metric is not configured in this build (its domain is off:
+    marts.metric_availability), or None when it is, or when that is not known."""
+    import duckdb
+
+    schema = schema or marts_schema()
+    if not duckdb_path.is_file():
+        return None
+    from cxux_cli.publish import connect_read_only
+
+    connection = connect_read_only(duckdb_path)
+    try:
+        row = connection.execute(
+            f"select not_configured_reason from {schema}.metric_availability "
+            "where metric_name = ? and not is_configured", [name]).fetchone()
+    except duckdb.Error:  # built before metric_availability existed
+        return None
+    finally:
+        connection.close()
+    return row[0] if row else None

@@ -116,6 +116,18 @@ def timestamp_bounds(project: Project, vars_: dict | None = None):
     return earliest.replace(tzinfo=None), slack
 
 
+def switched_off_raw_tables(warehouse: Warehouse, missing: set[str]) -> set[str]:
+    """The missing raw tables the last dbt build did without: those of a domain that is off
+    (quarantine.raw_domains, macros/staging/cxux_domains.sql) and `users` (each account is
+    then its own user). Nothing when the build has not run yet."""
+    if not missing or "raw_domains" not in warehouse.tables("quarantine"):
+        return set()
+    _, rows = warehouse.rows(
+        "select raw_tables from quarantine.raw_domains where not is_enabled")
+    off = {name.strip() for (tables,) in rows for name in (tables or "").split(",")}
+    return (off | {"users"}) & missing
+
+
 def build_checks(project: Project, suites, as_of: dt.datetime,
                  warehouse: Warehouse | None = None, vars_: dict | None = None) -> list[Check]:
     from cxux_cli.contract import load_contract
@@ -126,11 +138,16 @@ def build_checks(project: Project, suites, as_of: dt.datetime,
         contract = load_contract(project.root)
         present = warehouse.tables(project.raw_schema)
         missing = [name for name in contract if name not in present]
-        if missing:
+        unexplained = [name for name in missing
+                       if name not in switched_off_raw_tables(warehouse, set(missing))]
+        if unexplained:
             raise CxuxError(
                 f"{warehouse.name}: raw tables missing from schema "
-                f"{project.raw_schema!r}: {', '.join(missing)}"
+                f"{project.raw_schema!r}: {', '.join(unexplained)} (load them, or switch "
+                "their domain off with var cxux_using_<domain>: false; README \"Use cxux "
+                "in your dbt project\")"
             )
+        contract = {name: table for name, table in contract.items() if name in present}
         counts = raw_row_counts(project, contract, warehouse)
         earliest, future_slack = timestamp_bounds(project, vars_)
         checks += raw_checks(contract, project.raw_schema, as_of,
@@ -194,7 +211,9 @@ def _save_counts(project: Project, warehouse: Warehouse) -> None:
     """Remember this load's raw row counts as the baseline for the volume checks."""
     from cxux_cli.contract import load_contract
 
-    counts = raw_row_counts(project, load_contract(project.root), warehouse)
+    present = warehouse.tables(project.raw_schema)  # a switched-off domain has no tables
+    contract = {name: t for name, t in load_contract(project.root).items() if name in present}
+    counts = raw_row_counts(project, contract, warehouse)
     path = state_path(project, warehouse.state_file)
     state = json.loads(path.read_text()) if path.is_file() else {}
     state["raw_row_counts"] = counts

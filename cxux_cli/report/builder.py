@@ -60,6 +60,8 @@ class ReportData:
     hotspots: list = field(default_factory=list)
     link_months: list = field(default_factory=list)  # months where poor UX churned most
     missing: list = field(default_factory=list)
+    # metrics whose domain is off in this build (marts.metric_availability): name, reason
+    not_configured: list = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- formatting
@@ -166,6 +168,12 @@ def collect_report_data(
             f"{SCHEMA}.metric_values is not in the warehouse; run `cxux build` (or dbt build) first"
         )
 
+    data_not_configured = []
+    if "metric_availability" in tables:
+        data_not_configured = _rows(
+            con, f"select metric_name, not_configured_reason from {SCHEMA}.metric_availability "
+                 "where not is_configured order by metric_name")
+
     monthly_total = (
         f"from {SCHEMA}.metric_values where grain = 'month' "
         "and dimension_name = 'total' and dimension_value = 'total'"
@@ -190,6 +198,7 @@ def collect_report_data(
         data_end=data_end,
         headline_month=headline_month,
         headline_is_complete=headline_is_complete,
+        not_configured=data_not_configured,
     )
     if headline_month is None:
         return data

@@ -8,14 +8,15 @@
     `tasks` and `web_vitals` live inside product usage (task_* events, the vitals columns
     of page_views), so they have no table of their own: they are on with product usage
     unless their var is false. `accounts` is always needed; without a `users` table each
-    account is its own single user (cxux_raw_relation).
+    account is its own single user, and `products` (read by commerce, subscriptions and
+    reviews) may be missing: it then reads as empty (cxux_raw_relation).
 
     The state of every domain in a build is the model raw_domains (schema quarantine),
     which the CLI's quality gate, report and catalog read. -#}
 
 {% macro cxux_domain_specs() -%}
     {{ return({
-        'commerce': {'tables': ['products', 'orders', 'order_items']},
+        'commerce': {'tables': ['orders', 'order_items']},
         'subscriptions': {'tables': ['subscription_events']},
         'support': {'tables': ['support_tickets', 'ticket_events']},
         'surveys': {'tables': ['survey_responses']},
@@ -27,7 +28,7 @@
     }) }}
 {%- endmacro %}
 
-{#- The domain a raw table belongs to; none for accounts and users. -#}
+{#- The domain a raw table belongs to; none for accounts, users and products. -#}
 {% macro cxux_raw_table_domain(table_name) -%}
     {%- for domain, spec in cxux_domain_specs().items() if table_name in spec.tables -%}
         {{ return(domain) }}
@@ -35,8 +36,14 @@
     {{ return(none) }}
 {%- endmacro %}
 
-{#- Does the raw table itself exist (its default relation or the var's)? Execution time only. -#}
+{#- Does the raw table itself exist? Execution time only. A table given by var
+    cxux_<table>_relation counts as present without looking: rendering the var here would
+    put its ref() into models that do not declare it (dbt refuses that), and a relation
+    the user named but did not build fails in staging with the database's own error. -#}
 {% macro cxux_raw_table_exists(table_name) -%}
+    {%- if var.has_var(cxux_raw_relation_var(table_name)) -%}
+        {{ return(true) }}
+    {%- endif -%}
     {%- set relation = cxux_raw_relation_given(table_name) -%}
     {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema,
                                          identifier=relation.identifier) -%}
@@ -52,7 +59,7 @@
     {%- endif -%}
     {%- set spec = specs[domain] -%}
     {%- set setting = var('cxux_using_' ~ domain, none) -%}
-    {%- if not execute or model.resource_type != 'model' -%}
+    {%- if not execute or model.resource_type == 'unit_test' -%}
         {#- parse time, and unit tests (their inputs are fixtures): every domain is on -#}
         {{ return({'enabled': true, 'reason': 'parse time'}) }}
     {%- endif -%}
@@ -91,4 +98,21 @@
 
 {% macro cxux_domain_enabled(domain) -%}
     {{ return(cxux_domain_state(domain).enabled) }}
+{%- endmacro %}
+
+{#- Can staging see this raw table's rows? False for a table of a domain that is off and
+    for a missing `products` table; a foreign key into such a table is not checked
+    (cxux_validate_raw_table, test cxux_relationships). Unit tests see every table. -#}
+{% macro cxux_raw_table_available(table_name) -%}
+    {%- if not execute or model.resource_type == 'unit_test' -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set domain = cxux_raw_table_domain(table_name) -%}
+    {%- if domain is not none -%}
+        {{ return(cxux_domain_enabled(domain)) }}
+    {%- endif -%}
+    {%- if table_name == 'products' -%}
+        {{ return(cxux_raw_table_exists('products')) }}
+    {%- endif -%}
+    {{ return(true) }}
 {%- endmacro %}

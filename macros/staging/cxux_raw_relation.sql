@@ -18,9 +18,9 @@
 {%- endmacro %}
 
 {#- What staging reads for one raw table: the relation given (below), except that at
-    execution time a table whose domain is off reads as an empty relation of the contract's
-    columns, and a missing `users` table as one user per account (RAW_CONTRACT.md;
-    macros/staging/cxux_domains.sql). A Relation for a real table, SQL text otherwise. -#}
+    execution time a table whose domain is off, or a missing `products` table, reads as an
+    empty relation of the contract's columns, and a missing `users` table as one user per
+    account (RAW_CONTRACT.md; macros/staging/cxux_domains.sql). A Relation for a real table, SQL text otherwise. -#}
 {% macro cxux_raw_relation(table_name) -%}
     {#- not in unit tests: their raw tables are fixtures -#}
     {%- if execute and model.resource_type == 'model' -%}
@@ -30,6 +30,9 @@
         {%- endif -%}
         {%- if table_name == 'users' and not cxux_raw_table_exists('users') -%}
             {{ return(cxux_users_from_accounts()) }}
+        {%- endif -%}
+        {%- if table_name == 'products' and not cxux_raw_table_exists('products') -%}
+            {{ return(cxux_empty_raw_relation(table_name)) }}
         {%- endif -%}
     {%- endif -%}
     {{ return(cxux_raw_relation_given(table_name)) }}

@@ -13,8 +13,8 @@
     Checks, in this order: per column (in contract order) required, type, accepted_values,
     min, max, timestamp plausibility (before var cxux_min_timestamp, or later than
     as-of + var cxux_future_tolerance_hours), references (to the parent's accepted rows,
-    i.e. stg_raw__<parent>); then table row_checks, then the model's cross_table_checks,
-    then duplicates (latest version_column wins; an older copy is "superseded").
+    i.e. stg_raw__<parent>; not when the parent's domain is off); then table row_checks,
+    then the model's cross_table_checks, then duplicates (latest version_column wins; an older copy is "superseded").
 
     Arguments:
       table_name          the raw table
@@ -144,8 +144,12 @@
     {%- endif -%}
     {%- if meta.get('references') -%}
         {%- set parent = meta.references.split('.')[0] -%}
+        {#- a parent staging cannot see (its domain is off) cannot be checked: the key is
+            kept as given -#}
+        {%- if cxux_raw_table_available(parent) -%}
         {%- do reasons.append("case when " ~ name ~ " is not null and _parent__" ~ name ~ " is null then "
             ~ _cxux_message(label, shown, 'has no accepted ' ~ parent ~ ' row') ~ " end") -%}
+        {%- endif -%}
     {%- endif -%}
 {%- endfor -%}
 {%- for check in checks -%}

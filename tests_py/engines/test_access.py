@@ -1,8 +1,9 @@
 """Who may read what, and secrets stay secret.
 
 - On PostgreSQL, the BI role `cxux_bi_reader` (created by scripts/postgres.sh, granted
-  by dbt: macros/engines/cxux_grants.sql) reads every mart and nothing in raw,
-  cxux_meta, staging, intermediate, seeds or quarantine.
+  by the publish step: cxux_cli/engines/publish_postgres.py) reads every mart and nothing
+  in raw, cxux_meta, staging, intermediate, seeds or quarantine.
+- cxux never revokes: a host's grants on its own schemas survive a cxux dbt run.
 - `cxux --debug` never prints the database password, neither when the connection
   works nor when the server rejects it.
 
@@ -122,3 +123,45 @@ def test_debug_output_never_shows_the_working_password(postgres_marts, workdir):
     logs = (workdir / "logs_postgres").glob("*.log")
     for log in logs:
         assert password not in log.read_text(errors="replace"), log
+
+
+def test_a_dbt_run_of_cxux_keeps_the_hosts_own_grants(postgres_marts, workdir):
+    """Issue 16: the BI role's access to a host's own schema (here `host_analytics`, and
+    the target schema `public`) is what the host granted, before and after cxux runs."""
+    import psycopg2
+
+    from cxux_cli.engines import postgres_dsn
+
+    owner = psycopg2.connect(**postgres_dsn())
+    owner.autocommit = True
+    try:
+        with owner.cursor() as cur:
+            cur.execute("drop schema if exists host_analytics cascade")
+            cur.execute("create schema host_analytics")
+            cur.execute("create table host_analytics.kpis as select 1 as id union all select 2")
+            cur.execute("create table public.host_kpis as select 1 as id")
+            cur.execute(f"grant usage on schema host_analytics, public to {BI_ROLE}")
+            cur.execute(f"grant select on host_analytics.kpis, public.host_kpis to {BI_ROLE}")
+        env = _env(workdir, "postgres")
+        dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
+        result = subprocess.run(
+            [dbt, "run", "--project-dir", str(REPO), "--profiles-dir", str(REPO),
+             "--target", "postgres", "--vars", '{"cxux_as_of": "' + AS_OF + '"}',
+             "-s", "dim_dates"],
+            env=env, cwd=workdir, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout[-3000:]
+        con = _bi_connect()
+        try:
+            with con.cursor() as cur:
+                cur.execute("select count(*) from host_analytics.kpis")
+                assert cur.fetchone()[0] == 2
+                cur.execute("select count(*) from public.host_kpis")
+                assert cur.fetchone()[0] == 1
+        finally:
+            con.close()
+    finally:
+        with owner.cursor() as cur:
+            cur.execute("drop schema if exists host_analytics cascade")
+            cur.execute("drop table if exists public.host_kpis")
+        owner.close()
+

@@ -1,6 +1,6 @@
 """Same models, same numbers: DuckDB, PostgreSQL and Spark build the same demo data.
 
-One small demo data set (scale 0.05, seed 2, as of 2026-06-30) is generated into
+One small demo data set (scale 0.1, seed 7, as of 2026-06-30) is generated into
 DuckDB, copied to each other engine with `cxux_cli.engines.copy_raw`, and built with
 dbt on every engine. Then for every mart (every table in schema `marts`):
 
