@@ -28,10 +28,30 @@ def find_project_dir(start: str | os.PathLike | None = None) -> Path:
     here = Path.cwd().resolve()
     for candidate in (here, *here.parents):
         if (candidate / "dbt_project.yml").is_file():
+            _refuse_host_project(candidate)
             return candidate
     raise CxuxError(
         f"no dbt_project.yml in {here} or its parents; run from the project or set CXUX_PROJECT_DIR"
     )
+
+
+def _refuse_host_project(root: Path) -> None:
+    """A dbt project that installed cxux as a package is not the cxux project: say so,
+    rather than read its (empty) metric catalog. The CLI runs from a cxux checkout today."""
+    import yaml
+
+    try:
+        name = (yaml.safe_load((root / "dbt_project.yml").read_text(encoding="utf-8")) or {}).get(
+            "name")
+    except (OSError, yaml.YAMLError):
+        return
+    installed = root / "dbt_packages" / "cxux"
+    if name != "cxux" and installed.is_dir():
+        raise CxuxError(
+            f"{root} is the dbt project {name!r}, which installs cxux as a package; the cxux "
+            f"CLI runs on a cxux checkout: pass --project-dir {installed} (or set "
+            "CXUX_PROJECT_DIR). In a host project, `dbt build` builds cxux's models and tests."
+        )
 
 
 @dataclass(frozen=True)

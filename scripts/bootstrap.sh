@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv (if missing) and install cxux with its test tools. Idempotent.
-# CXUX_EXTRAS=postgres,spark also installs the engine adapters (pyspark is ~450 MB).
+# CXUX_EXTRAS=postgres,spark,metricflow also installs the engine adapters (pyspark is
+# ~450 MB) and dbt-metricflow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}

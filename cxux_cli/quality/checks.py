@@ -299,7 +299,8 @@ def mart_checks(
             checks.append(Check(asset, f"({', '.join(key)}) unique",
                                 "ExpectCompoundColumnsToBeUnique", {"column_list": list(key)}))
     if "metric_values" in existing_tables:
-        checks += metric_value_checks(metric_definitions, as_of, schema)
+        checks += metric_value_checks(metric_definitions, as_of, schema,
+                                      with_availability="metric_availability" in existing_tables)
     return checks
 
 
@@ -378,7 +379,9 @@ def completeness_grain(definition: dict) -> str:
 
 
 def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
-                        schema: str = "marts") -> list[Check]:
+                        schema: str = "marts", with_availability: bool = True) -> list[Check]:
+    """with_availability: marts.metric_availability exists; metrics it marks as not
+    configured (their domain is off) are not expected to have values."""
     table = f"{_q(schema)}.metric_values"
     row_id = row_id_sql(METRIC_VALUES_KEY, "m")
     rules = _range_rules()
@@ -425,10 +428,11 @@ def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
                 "join latest as l on e.grain = l.grain "
                 "where not exists (select 1 from {batch} as m where m.metric_name = e.metric_name "
                 "and m.grain = e.grain and m.period_start = l.period_start "
-                "and m.dimension_name = 'total' and m.value is not null) "
+                "and m.dimension_name = 'total' and m.value is not null)"
                 # a metric whose domain is off is not configured, not missing (issue 16)
-                f"and not exists (select 1 from {_q(schema)}.metric_availability as a "
-                "where a.metric_name = e.metric_name and not a.is_configured)"
+                + (f" and not exists (select 1 from {_q(schema)}.metric_availability as a "
+                   "where a.metric_name = e.metric_name and not a.is_configured)"
+                   if with_availability else "")
             )},
         ))
     checks.append(Check(

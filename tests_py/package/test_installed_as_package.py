@@ -145,3 +145,16 @@ def test_a_host_generate_schema_name_is_honoured(tmp_path):
                if node["package_name"] == "cxux" and node["resource_type"] == "model"}
     assert {"team_staging", "team_intermediate", "team_marts", "team_quarantine"} <= schemas
     assert all(name.startswith("team_") for name in schemas), schemas
+
+
+def test_the_cli_in_a_host_folder_says_where_cxux_is(tmp_path):
+    """Run from a host project, `cxux metrics list` used to print an empty catalog, exit 0."""
+    host = _host_copy(tmp_path)
+    env = _env(tmp_path, host)
+    _run([DBT, "deps"], env, host)
+    env.pop("CXUX_PROJECT_DIR")
+    result = subprocess.run([sys.executable, "-m", "cxux_cli.cli", "metrics", "list"],
+                            env=env, cwd=host, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "installs cxux as a package" in result.stderr
+    assert f"--project-dir {host / 'dbt_packages' / 'cxux'}" in result.stderr

@@ -24,7 +24,7 @@ BI_FACING = {
     "fct_task_attempts", "fct_tickets", "fct_user_days", "fct_user_feature_months",
     "mart_account_health_monthly", "mart_customer_journey", "mart_experience_hotspots",
     "mart_experience_link", "mart_experience_link_monthly", "mart_experience_signals",
-    "metric_values", "scorecard_cx_monthly", "scorecard_ux_monthly",
+    "metric_availability", "metric_values", "scorecard_cx_monthly", "scorecard_ux_monthly",
 }
 
 
@@ -38,7 +38,8 @@ def test_the_copy_holds_the_bi_facing_relations(published):
     tables = published.execute("select schema_name, table_name from duckdb_tables()").fetchall()
     assert {t for s, t in tables if s == "marts"} == BI_FACING  # no metric__* models
     assert {s for s, _ in tables} == {"marts", "quarantine", "cxux_meta"}
-    # one reconciliation row per raw table of the contract (13)
+    # one reconciliation row per raw table of the contract (13), one row per domain (9)
+    assert published.execute("select count(*) from quarantine.raw_domains").fetchone() == (9,)
     assert published.execute("select count(*), bool_and(is_reconciled) "
                              "from quarantine.raw_row_reconciliation").fetchone() == (13, True)
     assert published.execute("select count(*) from cxux_meta.published_build").fetchone() == (1,)

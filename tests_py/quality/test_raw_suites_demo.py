@@ -82,8 +82,22 @@ def test_clean_demo_passes_and_counts_match_what_was_planted(demo_db, tmp_path, 
         total = sum(v for (s, label), v in got.items()
                     if s == f"{suite}.relations" and label.startswith("row check"))
         assert total == n, (suite, total, n)
+    # a freshness warning only where the latest row that is not in the future (as-of + the
+    # 24 h tolerance) is more than 2 days old: future-dated rows cannot make a table fresh
+    stale = set()
+    with duckdb.connect(str(db), read_only=True) as con:
+        for suite, label in got:
+            if label.startswith("freshness: max(") and got[(suite, label)]:
+                column = label[len("freshness: max("):label.index(")")]
+                latest = con.execute(
+                    f"select max({column}) from {suite} where {column} <= ?",
+                    [dt.datetime.combine(AS_OF, dt.time()) + dt.timedelta(hours=24)],
+                ).fetchone()[0]
+                assert latest < dt.datetime.combine(AS_OF, dt.time()) - dt.timedelta(days=2), (
+                    suite, latest)
+                stale.add((suite, label))
     # nothing else is unexpected
-    accounted = set(expected) | {
+    accounted = set(expected) | stale | {
         (s, label) for (s, label) in got if label.startswith("row check")
     }
     assert {k for k, v in got.items() if v} <= accounted
