@@ -20,7 +20,8 @@
 {#- What staging reads for one raw table: the relation given (below), except that at
     execution time a table whose domain is off, or a missing `products` table, reads as an
     empty relation of the contract's columns, and a missing `users` table as one user per
-    account (RAW_CONTRACT.md; macros/staging/cxux_domains.sql). A Relation for a real table, SQL text otherwise. -#}
+    account (RAW_CONTRACT.md; macros/staging/cxux_domains.sql). A Relation for a real
+    table, SQL text otherwise. -#}
 {% macro cxux_raw_relation(table_name) -%}
     {#- not in unit tests: their raw tables are fixtures -#}
     {%- if execute and model.resource_type == 'model' -%}
