@@ -12,7 +12,12 @@ from pathlib import Path
 
 import yaml
 
-from cxux_cli.project import RAW_SOURCE_NAME, RAW_SOURCES_FILE
+from cxux_cli.project import (
+    RAW_SOURCE_NAME,
+    RAW_SOURCES_FILE,
+    adapter_source_name,
+    adapter_sources_file,
+)
 
 # Portable contract types -> DuckDB column types.
 DUCKDB_TYPES = {
@@ -79,11 +84,14 @@ def _column(spec: dict) -> Column:
     )
 
 
-@lru_cache(maxsize=4)
-def load_contract(project_root: Path) -> dict[str, Table]:
-    """Tables of the raw contract, in dependency order (parents before children)."""
-    document = yaml.safe_load((Path(project_root) / RAW_SOURCES_FILE).read_text())
-    source = next(s for s in document["sources"] if s["name"] == RAW_SOURCE_NAME)
+@lru_cache(maxsize=16)
+def load_contract(project_root: Path, system: str | None = None) -> dict[str, Table]:
+    """Tables of the raw contract, in dependency order (parents before children); with
+    `system`, the tables a source adapter reads, from its source YAML (same format)."""
+    path = adapter_sources_file(system) if system else RAW_SOURCES_FILE
+    name = adapter_source_name(system) if system else RAW_SOURCE_NAME
+    document = yaml.safe_load((Path(project_root) / path).read_text())
+    source = next(s for s in document["sources"] if s["name"] == name)
     tables: dict[str, Table] = {}
     for spec in source["tables"]:
         config = spec.get("config") or {}

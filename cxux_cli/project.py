@@ -15,6 +15,17 @@ from cxux_cli.errors import CxuxError
 RAW_SOURCES_FILE = Path("models/staging/raw/_raw__sources.yml")
 # The dbt source that declares the raw contract: a name no host project is likely to use.
 RAW_SOURCE_NAME = "cxux_raw"
+# Source adapters (docs/adapters.md): models/adapters/<system>/ with its source YAML.
+ADAPTERS_DIR = Path("models/adapters")
+
+
+def adapter_source_name(system: str) -> str:
+    """The dbt source an adapter reads: what its loader landed."""
+    return f"cxux_{system}"
+
+
+def adapter_sources_file(system: str) -> Path:
+    return ADAPTERS_DIR / system / f"_{system}__sources.yml"
 
 
 def find_project_dir(start: str | os.PathLike | None = None) -> Path:
@@ -76,6 +87,22 @@ class Project:
     @property
     def raw_schema(self) -> str:
         return os.environ.get("CXUX_RAW_SCHEMA", "raw")
+
+    def adapter_systems(self) -> list[str]:
+        """Systems with a source adapter (a folder with its source YAML)."""
+        return sorted(p.parent.name for p in (self.root / ADAPTERS_DIR).glob("*/_*__sources.yml"))
+
+    def adapter_schema(self, system: str) -> str:
+        """The schema an adapter reads: var cxux_<system>_schema of dbt_project.yml."""
+        import yaml
+
+        document = yaml.safe_load((self.root / "dbt_project.yml").read_text(encoding="utf-8"))
+        name = f"cxux_{system}_schema"
+        schema = ((document or {}).get("vars") or {}).get(name)
+        if not schema:
+            raise CxuxError(f"dbt_project.yml declares no var {name} (the schema adapter "
+                            f"{system} reads)")
+        return str(schema)
 
     @property
     def raw_sources_file(self) -> Path:

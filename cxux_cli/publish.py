@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import json
 import logging
 import os
 import re
@@ -71,25 +70,17 @@ def published_path(project: Project) -> Path:
 
 def published_relations(project: Project) -> list[tuple[str, str]]:
     """(schema, name) of every model marked `cxux_publish: true`, from the dbt manifest."""
-    manifest = project.dbt_target_path / "manifest.json"
-    try:
-        nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
-    except FileNotFoundError:
-        raise CxuxError(f"{manifest}: no dbt manifest, so what to publish is unknown; run "
-                        "`cxux build` (or `dbt parse`) first") from None
-    except (ValueError, KeyError) as exc:
-        raise CxuxError(f"{manifest}: not a readable dbt manifest ({exc}); run `dbt parse` "
-                        "to write it again") from None
+    from cxux_cli.relations import manifest_nodes, node_meta
+
     relations = set()
-    for node in nodes.values():
+    for node in manifest_nodes(project).values():
         config = node.get("config") or {}
-        meta = {**(node.get("meta") or {}), **(config.get("meta") or {})}
-        if (node.get("resource_type") == "model" and meta.get(PUBLISH_META_KEY) is True
+        if (node.get("resource_type") == "model" and node_meta(node).get(PUBLISH_META_KEY) is True
                 and config.get("enabled", True) and config.get("materialized") != "ephemeral"):
             relations.add((node["schema"], node.get("alias") or node["name"]))
     if not relations:
-        raise CxuxError(f"{manifest}: no model has `+meta: {{{PUBLISH_META_KEY}: true}}` "
-                        "(dbt_project.yml); nothing to publish")
+        raise CxuxError(f"{project.dbt_target_path / 'manifest.json'}: no model has "
+                        f"`+meta: {{{PUBLISH_META_KEY}: true}}` (dbt_project.yml); nothing to publish")
     return sorted(relations)
 
 

@@ -7,4 +7,6 @@ bash scripts/bootstrap.sh
 . .venv/bin/activate
 ruff check .
 cxux metrics compile --check
-python -m pytest -q "$@"
+# Two workers (CXUX_TEST_WORKERS); tests that share a build stay on one worker
+# (tests_py/conftest.py). CXUX_TEST_WORKERS=0 runs in one process.
+python -m pytest -q -n "${CXUX_TEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -81,3 +81,28 @@ def demo_warehouse(tmp_path_factory) -> Warehouse:
         published_path=Path(env["CXUX_PUBLISHED_PATH"]),
         build_output=built.stdout,
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`-n 2 --dist loadgroup`, scripts/test.sh), tests that share a
+    build run on one worker, so each build is made once: the tests of one module (its
+    module-scoped builds) form a group, and so do all the tests that use one of this
+    suite's session-scoped builds (demo_warehouse first: the most shared). The engine
+    tests share one PostgreSQL database and Spark metastore, so they run on one worker."""
+    import pytest
+
+    for item in items:
+        if item.nodeid.startswith("tests_py/engines/"):
+            item.add_marker(pytest.mark.xdist_group("engines"))
+            continue
+        shared = sorted(
+            name for name, defs in item._fixtureinfo.name2fixturedefs.items()
+            if defs and defs[-1].scope == "session" and defs[-1].baseid.startswith("tests_py")
+        )
+        if "demo_warehouse" in shared:
+            group = "demo_warehouse"
+        elif shared:
+            group = shared[0]
+        else:
+            group = item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))

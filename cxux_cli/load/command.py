@@ -114,11 +114,18 @@ def _show_history(database: Path, output_format: str) -> None:
     help="Take back load ID: remove the rows it added, or put back what a --replace replaced "
     "(refused if a later load changed that table: undo that one first).",
 )
+@click.option(
+    "--source",
+    metavar="SYSTEM",
+    help="The files are one system's tables as its loader lands them (zendesk, shopify, "
+    "stripe, segment, snowplow, delighted): checked against that source adapter's source "
+    "YAML and loaded into the schema it reads (var cxux_<system>_schema). docs/adapters.md",
+)
 @format_option(["table", "json"], dest="output_format",
                help_text="Output on stdout: a table, or JSON for scripts.")
 @click.option("--mode", hidden=True)  # removed: a clear error below
 def load_command(directory, replace, allow_shrink, allow_empty, reload, allow_extra_columns,
-                 check_only, delimiter, show_list, undo_id, output_format, mode):
+                 check_only, delimiter, show_list, undo_id, source, output_format, mode):
     """Load a folder of exports (one <table>.csv, .csv.gz or .parquet per raw table)
     into the raw schema of the warehouse, in one transaction, and record the load.
 
@@ -134,6 +141,7 @@ def load_command(directory, replace, allow_shrink, allow_empty, reload, allow_ex
       cxux load exports/ --delimiter ';' --allow-extra-columns --format json
       cxux load --list                          the ledger: every load and undo
       cxux load --undo 3                        take back load 3
+      cxux load exports/zendesk --source zendesk   a Zendesk export, for its adapter
 
     Every load gets an id and is recorded with its files' sizes, sha256 and rows
     (cxux_meta.loads, cxux_meta.load_files). A file whose rows are already in its
@@ -149,14 +157,14 @@ def load_command(directory, replace, allow_shrink, allow_empty, reload, allow_ex
     file, fails the whole load (exit code 2) and leaves the warehouse as it was.
     """
     from cxux_cli.cli import get_project
-    from cxux_cli.engines import copy_raw
+    from cxux_cli.engines import META_SCHEMA, copy_raw
     from cxux_cli.load.loader import load_directory
 
     if mode is not None:
         raise click.UsageError(
             "--mode was removed: appending is now the default; use --replace to replace tables"
         )
-    loading = {"--replace": replace, "--allow-shrink": allow_shrink, "--allow-empty": allow_empty,
+    loading = {"--source": source, "--replace": replace, "--allow-shrink": allow_shrink, "--allow-empty": allow_empty,
                "--reload": reload, "--allow-extra-columns": allow_extra_columns,
                "--check": check_only}
     if show_list or undo_id is not None:
@@ -200,9 +208,11 @@ def load_command(directory, replace, allow_shrink, allow_empty, reload, allow_ex
         allow_shrink=allow_shrink,
         allow_empty=allow_empty,
         reload=reload,
+        source=source,
     )
     if any(t.status == "loaded" for t in report.tables):
-        copy_raw(project)  # the target's engine gets the same raw tables (no-op on duckdb)
+        # the target's engine gets the same tables (no-op on duckdb)
+        copy_raw(project, schemas=[report.schema, META_SCHEMA] if source else None)
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

@@ -94,7 +94,7 @@ def _write(con, project, staged: list[Staged], contract, report: LoadReport,
     """All tables in one transaction: either every file is loaded or nothing changes."""
     import duckdb
 
-    database, schema, mode = project.duckdb_path, project.raw_schema, report.mode
+    database, schema, mode = project.duckdb_path, report.schema, report.mode
     ledger.attach(con, database)
     current_table = None
     try:
@@ -201,9 +201,13 @@ def load_directory(
     allow_shrink: bool = False,
     allow_empty: bool = False,
     reload: bool = False,
+    source: str | None = None,
 ) -> LoadReport:
     """Load every export file in `directory` into the raw schema; raise LoadError on bad input.
 
+    source: a system with a source adapter (models/adapters/<system>/): the files are that
+    system's tables as its loader lands them, checked against the adapter's source YAML and
+    loaded into the schema the adapter reads (var cxux_<system>_schema).
     mode: "append" (rows are added; the default) or "replace" (each file replaces
     its table, refused when that would cut the table to less than half its rows
     unless allow_shrink). Tables without a file are left alone in both modes. An
@@ -221,12 +225,14 @@ def load_directory(
             f"--delimiter must be one character other than a quote or newline, not {delimiter!r}"
         )
     directory = Path(directory)
-    contract = load_contract(project.root)
+    if source is not None and source not in project.adapter_systems():
+        raise CxuxError(f"--source {source}: no such source adapter (one of: "
+                        f"{', '.join(project.adapter_systems())})")
+    contract = load_contract(project.root, source)
+    schema = project.adapter_schema(source) if source else project.raw_schema
     files, problems = discover(directory, list(contract))
     omitted: dict[str, int] = {}
-    report = LoadReport(
-        str(directory), str(project.duckdb_path), project.raw_schema, mode, check_only
-    )
+    report = LoadReport(str(directory), str(project.duckdb_path), schema, mode, check_only)
     with tempfile.TemporaryDirectory(prefix="cxux-load-") as spill:
         con = duckdb.connect(":memory:")
         try:
@@ -244,7 +250,7 @@ def load_directory(
             if check_only:  # the warehouse stays closed: only what the files alone show
                 problems += [
                     p for s in staged
-                    if (p := guard(s, f"{project.raw_schema}.{s.export.table}", mode, None,
+                    if (p := guard(s, f"{schema}.{s.export.table}", mode, None,
                                    allow_shrink, allow_empty))
                 ]
             if problems:

@@ -47,6 +47,32 @@ def _number(value) -> str:
     return str(value)
 
 
+def status_rule_text(d: dict) -> str:
+    """How a value of this metric gets its status, with the target and thresholds
+    (docs/metrics_spec.md, "Targets, thresholds and status"), e.g. for first reply
+    time: 'on_target at <= 60; off_target above 60 up to 120; warning above 120 up to
+    180; critical above 180; insufficient_sample below 30 rows'."""
+    higher = d["direction"] == "higher_is_better"
+    meets, beyond, to = (">=", "below", "down to") if higher else ("<=", "above", "up to")
+    target = target_text(d["target"])
+    thresholds = d["thresholds"]
+    parts = []
+    if target:
+        parts.append(f"on_target at {meets} {target}")
+        parts.append(f"off_target {beyond} it" + (
+            f" {to} {_number(thresholds['warning'])}" if thresholds else ""))
+    if thresholds:
+        warning, critical = _number(thresholds["warning"]), _number(thresholds["critical"])
+        parts.append(f"warning {beyond} {warning} {to} {critical}")
+        parts.append(f"critical {beyond} {critical}")
+    if not target:
+        parts.append("no_target" + (" otherwise" if thresholds else
+                                    " (neither a target nor thresholds)"))
+    if d["min_sample"]:
+        parts.append(f"insufficient_sample below {d['min_sample']} rows")
+    return "; ".join(parts)
+
+
 def filter_definitions(definitions, *, domain=None, level=None, audience=None, status=None):
     keep = []
     for d in definitions:
@@ -136,6 +162,7 @@ def describe(definition: dict, definitions: list[dict]) -> str:
                                      f"{thresholds['critical']}" if thresholds else "-"))
     lines.append(f"  min_sample: {d['min_sample'] if d['min_sample'] is not None else '-'}, "
                  f"confidence: {d['confidence']}")
+    lines.append(f"  status: {status_rule_text(d)}")
     lines.append("lineage")
     lines.append(f"  model: {d['model'] or '-'}")
     lines.append(f"  columns: {', '.join(d['columns']) or '-'}")
@@ -217,6 +244,7 @@ def catalog_markdown(definitions: list[dict]) -> str:
             if d["thresholds"]:
                 out.append(f"- **Thresholds:** warning {d['thresholds']['warning']}, critical "
                            f"{d['thresholds']['critical']}")
+            out.append(f"- **Status:** {status_rule_text(d)}")
             out.append(f"- **Source:** `{d['source_file']}`")
             out.append("")
     return "\n".join(out)
@@ -259,6 +287,7 @@ def catalog_html(definitions: list[dict]) -> str:
                     ("Direction", d["direction"].replace("_", " ")),
                     ("Target", target_text(d["target"])),
                     ("Thresholds", json.dumps(d["thresholds"]) if d["thresholds"] else ""),
+                    ("Status", status_rule_text(d)),
                     ("Source", d["source_file"])]
             for label, value in rows:
                 if value:

@@ -18,6 +18,13 @@ from cxux_cli.params import format_option
 from cxux_cli.publish import read_from_option
 
 FORMAT_HELP = "Output format (results on stdout, messages on stderr)."
+INCLUDE_PARTIAL_HELP = ("Also show the running period (not over at the build's as-of), "
+                        "marked partial; by default only complete periods are shown.")
+
+
+def include_partial_option(function):
+    """`--include-partial`, shared by `query` and `show`."""
+    return click.option("--include-partial", is_flag=True, help=INCLUDE_PARTIAL_HELP)(function)
 
 
 def _project():
@@ -82,11 +89,14 @@ def list_command(domain, level, audience, status, fmt):
 @click.option("--compile/--no-compile", "run_compile", default=True, show_default=True,
               help="Run `dbt compile` when no compiled SQL is in the target folder.")
 @format_option(["text", "json"], default="text")
+@include_partial_option
 @read_from_option
-def show(name, run_compile, fmt, read_from):
+def show(name, run_compile, fmt, include_partial, read_from):
     """One metric: definition, lineage, compiled SQL and latest values against target.
 
-    Latest values come from the published copy (--from warehouse: the working warehouse).
+    Latest values come from the published copy (--from warehouse: the working warehouse):
+    the latest complete period per grain, or with --include-partial the running one
+    (marked partial). Each status is shown with its target and thresholds.
 
     \b
     Example: cxux metrics show nps --no-compile
@@ -99,7 +109,7 @@ def show(name, run_compile, fmt, read_from):
     definition = catalog.find(definitions, name)
     sql, sql_origin = catalog.compiled_sql(project, name, run_compile=run_compile)
     values_path = project.duckdb_path if read_from == "warehouse" else published_path(project)
-    latest = query.latest_values(name, values_path)
+    latest = query.latest_values(name, values_path, include_partial=include_partial)
     not_configured = None if latest else query.not_configured_reason(name, values_path)
     if fmt == "json":
         click.echo(json.dumps({"definition": definition,
@@ -108,9 +118,12 @@ def show(name, run_compile, fmt, read_from):
                                "latest": latest, "not_configured": not_configured}, indent=2))
         return
     click.echo(catalog.describe(definition, definitions))
-    click.echo("\nlatest values (total)")
+    click.echo("\nlatest values (total"
+               + (", the running period marked partial)" if include_partial
+                  else ", complete periods)"))
     if latest:
-        click.echo(catalog.format_table(latest, list(latest[0])))
+        rows = query.table_rows(latest)
+        click.echo(catalog.format_table(rows, list(rows[0])))
     elif not_configured:
         click.echo(f"  none: not configured in this build ({not_configured})")
     else:
@@ -192,10 +205,15 @@ def compile_command(check):
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First period_start (ISO).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last period_start (ISO).")
 @format_option(["table", "json", "csv"])
+@include_partial_option
 @read_from_option
-def query_command(names, grain, by, where, since, until, fmt, read_from):
+def query_command(names, grain, by, where, since, until, fmt, include_partial, read_from):
     """Metric values (metric_values, read-only) from the published copy, i.e. the last
     build that passed its checks; --from warehouse reads the file dbt writes.
+
+    Complete periods only (over at the build's as-of) unless --include-partial, which
+    adds the running period marked partial. Each status comes with the target and the
+    thresholds (warning_threshold, critical_threshold) it was judged against.
 
     \b
     Examples:
@@ -203,13 +221,15 @@ def query_command(names, grain, by, where, since, until, fmt, read_from):
       cxux metrics query csat --by region --where "region in ('europe', 'asia_pacific')"
       cxux metrics query nps --by segment --by region --where "segment = 'smb'"
       cxux metrics query nps --grain month --from warehouse
+      cxux metrics query nps --grain month --include-partial
     """
     from cxux_cli.metrics import query
     from cxux_cli.publish import reader_path
 
     project = _project()
     request = query.Query(list(names), grain, list(by), where,
-                          since.date() if since else None, until.date() if until else None)
+                          since.date() if since else None, until.date() if until else None,
+                          include_partial)
     query.check_query(request, _definitions(project, light=True))
     rows = query.run(request, reader_path(project, read_from))
     click.echo(query.render(rows, fmt, list(by)))

@@ -12,36 +12,36 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from cxux_cli.metrics import spec
+
 REGISTRY_FILE = Path("macros/generated/cxux_metric_registry.sql")
 MODELS_DIR = Path("models/marts/metrics/generated")
 MODELS_YML = MODELS_DIR / "_generated__models.yml"
 GENERATOR = "cxux metrics compile"
 
-# metric_values columns (INTERFACES.md), documented on every generated model.
-METRIC_VALUE_COLUMNS = (
-    ("metric_name", "The metric's name (its definition in metrics/)."),
-    ("grain", "day, week, month, quarter or year."),
-    ("period_start", "First day of the period (weeks start on Monday)."),
-    ("period_end", "First day after the period (exclusive)."),
-    ("dimension_name", "The dimension sliced by, a declared crossing (names sorted, joined "
-     "by '|'), or 'total' for the whole population."),
-    ("dimension_value", "The slice's value of that dimension (of a crossing: the values "
-     "joined by '|' in dimension_name's order), or 'total'."),
-    ("value", "The metric's value for the period and slice, in its unit."),
-    ("numerator", "Numerator of the value where it is a ratio (see docs/metrics_spec.md)."),
-    ("denominator", "Denominator of the value where it is a ratio."),
-    ("sample_size", "Rows (responses, attempts, page loads ...) that reach the aggregate."),
-    ("ci_lower", "Lower bound of the confidence interval (null where none is defined)."),
-    ("ci_upper", "Upper bound of the confidence interval (null where none is defined)."),
-    ("ci_method", "How the interval was computed (wilson, adjusted_wald, rocks, t, log_t, none)."),
-    ("confidence", "Confidence level of the interval, e.g. 0.95."),
-    ("min_sample", "The definition's minimum sample size (null: no minimum)."),
-    ("is_sample_sufficient", "True when sample_size reaches min_sample."),
-    ("target", "The target in force for the period (null: none)."),
-    ("status", "on_track, warning, critical, insufficient_sample or no_target."),
-    ("direction", "higher_is_better or lower_is_better."),
-    ("unit", "Unit of the value."),
-)
+# The metric_values columns are declared once: the enforced contract of metric_values
+# (names and data types) with one doc block per column (_metrics__docs.md). Every
+# generated metric model lists the same columns with the same doc blocks.
+CONTRACT_FILE = Path(__file__).resolve().parents[2] / "models" / "marts" / "metrics" / \
+    "_metrics__models.yml"
+
+
+def metric_value_columns(contract_file: Path = CONTRACT_FILE) -> tuple[str, ...]:
+    """The metric_values column names, in contract order, from _metrics__models.yml."""
+    import yaml
+
+    document = yaml.safe_load(contract_file.read_text(encoding="utf-8"))
+    for model in document.get("models", []):
+        if model.get("name") == "metric_values":
+            return tuple(column["name"] for column in model["columns"])
+    raise ValueError(f"{contract_file}: no metric_values model with columns")  # pragma: no cover
+
+
+def column_doc(column: str) -> str:
+    """The description of a metric_values column: its doc block."""
+    return f"{{{{ doc('metric_values__{column}') }}}}"
+
+
 KEY_COLUMNS = ("metric_name", "grain", "period_start", "dimension_name", "dimension_value")
 
 # A metric is an incremental model (docs/incremental.md, "Metric models") when it
@@ -64,7 +64,9 @@ def is_incremental(definition: dict) -> bool:
     """Whether the metric's model is incremental (see INCREMENTAL_SOURCES)."""
     if definition.get("model") not in INCREMENTAL_SOURCES:
         return False
-    return definition["type"] != "rolling" or (definition.get("grains") or ["month"]) == ["day"]
+    if not spec.type_facts(definition["type"]).incremental:
+        return False
+    return definition["type"] != "rolling" or definition["grains"] == ["day"]
 
 
 def _hash(body: str) -> str:
@@ -91,6 +93,11 @@ def registry_text(definitions: list[dict]) -> str:
         "    Edit metrics/**/*.yml and run `cxux metrics compile`, never this file. -#}\n"
         "{% macro cxux_metric_registry() -%}\n"
         f"{{{{ return(fromjson({jinja_string(payload)})) }}}}\n"
+        "{%- endmacro %}\n"
+        "\n"
+        "{#- dimension_value of a slice whose dimension is NULL (spec.NULL_DIMENSION_VALUE). -#}\n"
+        "{% macro cxux_metric_null_dimension_value() -%}\n"
+        f"{{{{ return({jinja_string(spec.NULL_DIMENSION_VALUE)}) }}}}\n"
         "{%- endmacro %}\n"
     )
     return _header("--", body, "metrics/**/*.yml") + body
@@ -152,7 +159,8 @@ def models_yml_text(definitions: list[dict]) -> str:
             f"            columns: {json.dumps(list(KEY_COLUMNS))}",
             "    columns:",
         ]
-        columns = METRIC_VALUE_COLUMNS + ((CHECKSUM_COLUMN,) if is_incremental(d) else ())
+        columns = [(column, column_doc(column)) for column in metric_value_columns()]
+        columns += [CHECKSUM_COLUMN] if is_incremental(d) else []
         for column, description in columns:
             out.append(f"      - name: {column}")
             out.append(f"        description: {_yaml_quote(description)}")

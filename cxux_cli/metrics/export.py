@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from cxux_cli.metrics.manifest import grains_served
-from cxux_cli.metrics.spec import GRAINS, NULL_DIMENSION_VALUE
+from cxux_cli.metrics.spec import GRAINS, NULL_DIMENSION_VALUE, type_facts
 
 NOT_EXPRESSIBLE_ANYWHERE = (
     "confidence intervals, min_sample, targets and status are cxux features with no "
@@ -214,6 +214,9 @@ class _Builder:
             raise NameClash(f"its MetricFlow name {name} is taken by {self.names[name]}")
         self.names[name] = owner
         meta = {"cxux_metric": d["name"]}
+        if not part and kind != type_facts(d["type"]).export:  # pragma: no cover - a bug
+            raise AssertionError(f"{d['name']}: exported as {kind}, but spec.TYPE_FACTS says "
+                                 f"type {d['type']} exports as {type_facts(d['type']).export}")
         if part:
             meta["cxux_part"] = part
         else:
@@ -254,6 +257,8 @@ def _export_one(b: _Builder, d: dict, exported: set[str]) -> str | None:
     """Add d to the export; return a reason when it cannot be expressed."""
     kind, f = d["type"], d["filter"]
     measure = d["measure"]
+    if type_facts(kind).export is None:
+        return f"type {kind} has no MetricFlow form (spec.TYPE_FACTS)"
     if d.get("share_of_total"):
         return ("a share of total divides each slice by the total of its period; MetricFlow "
                 "metrics are computed within one group")

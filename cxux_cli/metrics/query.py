@@ -7,6 +7,11 @@ the values in the same order), so a query slices by one dimension or by a
 declared crossing (several --by, in any order). `--where` is checked like a
 definition's filter, may use only the --by dimensions, and is rebuilt with
 bound parameters (expressions.render_where): user text never reaches the SQL.
+
+Only complete periods (metric_values.is_complete_period: the period is over at the
+build's as-of) are read unless --include-partial asks for the running one too,
+which is then marked partial. A status is always shown with the target and the
+thresholds it was judged against.
 """
 
 from __future__ import annotations
@@ -28,7 +33,10 @@ from cxux_cli.metrics.validate import _suggest
 log = logging.getLogger("cxux.metrics.query")
 
 VALUE_KEYS = ("value", "numerator", "denominator", "sample_size", "ci_lower", "ci_upper",
-              "target", "status")
+              "target", "warning_threshold", "critical_threshold", "status",
+              "is_complete_period")
+# the table shows is_complete_period as a word: "partial" marks the running period
+PERIOD_COMPLETE, PERIOD_PARTIAL = "complete", "partial"
 
 
 def marts_schema() -> str:
@@ -47,6 +55,7 @@ class Query:
     where: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    include_partial: bool = False
 
 
 def check_query(query: Query, definitions: list[dict]) -> None:
@@ -106,6 +115,8 @@ def build_sql(query: Query, schema: str = "marts") -> tuple[str, list]:
     else:
         where.append("dimension_name = 'total'")
     select += list(VALUE_KEYS)
+    if not query.include_partial:
+        where.append("is_complete_period")
     if query.grain:
         where.append("grain = ?")
         params.append(query.grain)
@@ -189,6 +200,21 @@ def run(query: Query, duckdb_path: Path, schema: str | None = None) -> list[dict
         connection.close()
 
 
+def period_word(row: dict) -> str:
+    """'complete', or 'partial' for the running period (is_complete_period false)."""
+    return PERIOD_COMPLETE if row.get("is_complete_period") else PERIOD_PARTIAL
+
+
+def table_rows(rows: list[dict]) -> list[dict]:
+    """Rows for a text table: is_complete_period as the word `period`."""
+    out = []
+    for row in rows:
+        shown = {k: v for k, v in row.items() if k != "is_complete_period"}
+        shown["period"] = period_word(row)
+        out.append(shown)
+    return out
+
+
 def render(rows: list[dict], fmt: str, by: list[str] | None = None) -> str:
     columns = ["metric", "grain", "period_start", *(by or []), *VALUE_KEYS]
     if fmt == "json":
@@ -201,23 +227,33 @@ def render(rows: list[dict], fmt: str, by: list[str] | None = None) -> str:
         return buffer.getvalue().rstrip("\n")
     from cxux_cli.metrics.catalog import format_table
 
-    return format_table(rows, columns)
+    shown = [c for c in columns if c != "is_complete_period"] + ["period"]
+    return format_table(table_rows(rows), shown)
 
 
-def latest_values(name: str, duckdb_path: Path, schema: str | None = None) -> list[dict]:
-    """The latest total row per grain of one metric (for `show`); [] when not built."""
+LATEST_KEYS = ("grain", "period_start", "value", "target", "warning_threshold",
+               "critical_threshold", "status", "sample_size", "ci_lower", "ci_upper",
+               "is_complete_period")
+
+
+def latest_values(name: str, duckdb_path: Path, schema: str | None = None,
+                  include_partial: bool = False) -> list[dict]:
+    """The latest total row per grain of one metric (for `show`): of the complete
+    periods, or with include_partial of all (the running one marked by
+    is_complete_period false); [] when not built."""
     import duckdb
 
     schema = schema or marts_schema()
     if not duckdb_path.is_file():
         return []
+    complete = "" if include_partial else " and other.is_complete_period"
     sql = (
-        "select grain, period_start, value, target, status, sample_size, ci_lower, ci_upper\n"
+        f"select {', '.join(LATEST_KEYS)}\n"
         f"from {schema}.metric_values as latest\n"
         "where metric_name = ? and dimension_name = 'total' and period_start = (\n"
         f"    select max(period_start) from {schema}.metric_values as other\n"
         "    where other.metric_name = latest.metric_name and other.grain = latest.grain\n"
-        "        and other.dimension_name = 'total')\n"
+        f"        and other.dimension_name = 'total'{complete})\n"
         "order by case grain when 'day' then 1 when 'week' then 2 when 'month' then 3 "
         "when 'quarter' then 4 else 5 end"
     )

@@ -20,21 +20,130 @@ AUDIENCES = ("customer", "user")
 STATUSES = ("draft", "certified", "deprecated")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 FORMATS = ("number", "integer", "percent", "duration", "currency")
-TYPES = (
-    "count", "count_distinct", "sum", "average", "median", "percentile", "geometric_mean",
-    "proportion", "ratio", "top_box", "nps", "apdex", "derived", "rolling",
-    "period_over_period",
-)
 AGGS = ("count", "count_distinct", "sum", "average")
 # rolling: distinct counts only for now (the macro implements count_distinct)
 ROLLING_AGGS = ("count_distinct",)
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 # metric__<name> must fit PostgreSQL's 63-character identifiers
 MAX_NAME_LENGTH = 55
-# metric_values.dimension_value of a slice whose dimension is NULL. The metric macros
-# (cxux_metric_aggregate, cxux_metric_rolling) write the same literal; the MetricFlow
-# export reads it here, and its CI test compares both slices.
-NULL_DIMENSION_VALUE = "unknown"
+# metric_values.dimension_value of a slice whose dimension is NULL. One owner: the
+# compiler writes it into the generated registry (cxux_metric_null_dimension_value()),
+# which the slice macros read; the MetricFlow export reads it here. Parenthesised so
+# no real value can take it: every coded dimension is a closed vocabulary of
+# lowercase codes (RAW_CONTRACT.md), and the free-text ones (product category,
+# feature, task_name) are checked by tests/metrics/assert_no_dimension_value_is_the_null_slice.sql.
+NULL_DIMENSION_VALUE = "(not set)"
+
+# metric_values.status, in the order the rule tests them (docs/metrics_spec.md,
+# "Targets, thresholds and status").
+VALUE_STATUSES = ("insufficient_sample", "no_target", "critical", "warning", "off_target",
+                  "on_target")
+
+# Confidence levels the interval SQL can compute (macros/metrics/cxux_metric_stats.sql:
+# a z table for the normal-based intervals, a t table for t and log_t). A test compares
+# these with the macros' tables.
+Z_CONFIDENCE_LEVELS = (0.8, 0.9, 0.95, 0.98, 0.99)
+T_CONFIDENCE_LEVELS = (0.9, 0.95, 0.99)
+CONFIDENCE_LEVELS = {"t": T_CONFIDENCE_LEVELS, "log_t": T_CONFIDENCE_LEVELS,
+                     "wilson": Z_CONFIDENCE_LEVELS, "adjusted_wald": Z_CONFIDENCE_LEVELS,
+                     "rocks": Z_CONFIDENCE_LEVELS}
+DEFAULT_CONFIDENCE = 0.95
+
+# Fixed value ranges that hold by construction (quality checks: metric_values.ranges).
+VALUE_RANGES = {
+    "proportion": ("proportion/top_box/apdex value in [0, 1]", 0, 1),
+    "nps": ("nps value in [-100, 100]", -100, 100),
+    "sus": ("sus value in [0, 100]", 0, 100),
+    "rating": ("rating value in [1, 5]", 1, 5),
+}
+# Fact columns on the SUS scale (sus_score, umux_lite_score 0-100): an average,
+# median or percentile over them lies in the sus range.
+SUS_SCALE_MEASURES = ("sus_score", "umux_lite_score", "umux_lite_sus_equivalent")
+
+
+@dataclass(frozen=True)
+class TypeFacts:
+    """Everything the project knows about one metric type, read by the validator and
+    normalizer (parameters, defaults, interval), the compiler (incremental), the
+    quality checks (value range) and the MetricFlow export (export form)."""
+
+    required: tuple[str, ...]  # type parameters a definition must give
+    optional: tuple[str, ...]  # type parameters it may give
+    defaults: dict  # parameter -> value normalization fills in when not given
+    intervals: tuple[str, ...] = ("none",)  # allowed methods; the first is the default
+    value_range: str | None = None  # a VALUE_RANGES family, by construction
+    statistical: bool = False  # min_sample defaults to DEFAULT_MIN_SAMPLE
+    incremental: bool = True  # may be an incremental model over a large fact
+    export: str | None = None  # MetricFlow metric type (None: never exportable)
+
+
+TYPE_FACTS: dict[str, TypeFacts] = {
+    "count": TypeFacts((), ("measure", "share_of_total"), {}, export="simple"),
+    "count_distinct": TypeFacts(("measure",), ("share_of_total", "unique_within"), {},
+                                export="simple"),
+    "sum": TypeFacts(("measure",), ("share_of_total",), {}, export="simple"),
+    "average": TypeFacts(("measure",), ("interval",), {}, ("t", "none"), statistical=True,
+                         export="simple"),
+    "median": TypeFacts(("measure",), ("method",), {"method": "continuous", "percentile": 0.5},
+                        statistical=True, export="simple"),
+    "percentile": TypeFacts(("measure", "percentile", "method"), (), {}, statistical=True,
+                            export="simple"),
+    "geometric_mean": TypeFacts(("measure",), ("interval",), {}, ("log_t", "none"),
+                                statistical=True, export="derived"),
+    "proportion": TypeFacts(("condition",), ("interval",), {},
+                            ("wilson", "adjusted_wald", "none"), "proportion", True,
+                            export="ratio"),
+    "ratio": TypeFacts((), ("numerator", "denominator", "numerator_metric",
+                            "denominator_metric", "unique_within"), {}, export="ratio"),
+    "top_box": TypeFacts(("measure", "scale", "cut"), ("interval",), {},
+                         ("wilson", "adjusted_wald", "none"), "proportion", True,
+                         export="ratio"),
+    "nps": TypeFacts(("measure",), ("scale", "promoter_min", "detractor_max", "interval"),
+                     {"scale": [0, 10], "promoter_min": 9, "detractor_max": 6},
+                     ("rocks", "adjusted_wald", "none"), "nps", True, export="derived"),
+    "apdex": TypeFacts(("measure", "t"), (), {}, value_range="proportion", statistical=True,
+                       export="ratio"),
+    "derived": TypeFacts(("expression",), (), {}, incremental=False, export="derived"),
+    # rolling: an incremental model only at grains [day] (compiler.is_incremental)
+    "rolling": TypeFacts(("window_days", "agg"), ("measure",), {}, export="cumulative"),
+    # period_over_period: MetricFlow offsets are fixed windows, so only
+    # same_period_last_year exports (export.py says why the others do not)
+    "period_over_period": TypeFacts(("base_metric", "comparison", "change"), (), {},
+                                    incremental=False, export="derived"),
+}
+TYPES = tuple(TYPE_FACTS)
+
+
+def type_facts(kind: str) -> TypeFacts:
+    """The facts of a metric type (KeyError for an unknown type: validate first)."""
+    return TYPE_FACTS[kind]
+
+
+def value_range(definition: dict) -> str | None:
+    """The VALUE_RANGES family a metric's values lie in by construction, or None.
+
+    From the type (a proportion, top box or Apdex is a share of rows; NPS is
+    (P - D) x 100), or from the measure and unit for types that keep their
+    measure's scale: an average, median or percentile over a SUS-scale column is
+    0-100, an average or median in unit rating is 1-5 stars. Unit `share` alone is
+    not enough: a ratio such as net revenue retention exceeds 1.
+    """
+    kind = definition.get("type")
+    facts = TYPE_FACTS.get(kind)
+    if facts is not None and facts.value_range:
+        return facts.value_range
+    if kind in ("average", "median", "percentile") and \
+            definition.get("measure") in SUS_SCALE_MEASURES:
+        return "sus"
+    if kind in ("average", "median") and definition.get("unit") == "rating":
+        return "rating"
+    return None
+
+
+def confidence_levels(interval: str) -> tuple[float, ...] | None:
+    """The confidence levels an interval method can compute; None: no interval (any level
+    is accepted and only recorded)."""
+    return CONFIDENCE_LEVELS.get(interval)
 
 
 @dataclass(frozen=True)
@@ -151,8 +260,9 @@ FIELDS: dict[str, Field] = {
                         example={"warning": 30, "critical": 20}),
     "min_sample": Field("integer", "Below this sample size the status is insufficient_sample "
                         "(default 30 for statistical types).", example=30),
-    "confidence": Field("probability", "Confidence level of the interval (default 0.95).",
-                        example=0.95),
+    "confidence": Field("probability", "Confidence level of the interval (default 0.95): "
+                        "0.8, 0.9, 0.95, 0.98 or 0.99 for wilson, adjusted_wald and rocks; "
+                        "0.9, 0.95 or 0.99 for t and log_t.", example=0.95),
 }
 
 IDENTITY_REQUIRED = ("name", "label", "description", "domain", "level", "audience", "owner",
@@ -164,34 +274,13 @@ COMMON_FIELDS = (
     "thresholds", "min_sample", "confidence",
 )
 
-# type -> (required parameters, optional parameters); model/time/filter handled apart.
+# Views of TYPE_FACTS kept for readers: type -> (required, optional parameters);
+# model/time/filter handled apart.
 TYPE_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "count": ((), ("measure", "share_of_total")),
-    "count_distinct": (("measure",), ("share_of_total", "unique_within")),
-    "sum": (("measure",), ("share_of_total",)),
-    "average": (("measure",), ("interval",)),
-    "median": (("measure",), ("method",)),
-    "percentile": (("measure", "percentile", "method"), ()),
-    "geometric_mean": (("measure",), ("interval",)),
-    "proportion": (("condition",), ("interval",)),
-    "ratio": ((), ("numerator", "denominator", "numerator_metric", "denominator_metric",
-                   "unique_within")),
-    "top_box": (("measure", "scale", "cut"), ("interval",)),
-    "nps": (("measure",), ("scale", "promoter_min", "detractor_max", "interval")),
-    "apdex": (("measure", "t"), ()),
-    "derived": (("expression",), ()),
-    "rolling": (("window_days", "agg"), ("measure",)),
-    "period_over_period": (("base_metric", "comparison", "change"), ()),
-}
-INTERVALS = {
-    "average": ("t", "none"),
-    "geometric_mean": ("log_t", "none"),
-    "proportion": ("wilson", "adjusted_wald", "none"),
-    "top_box": ("wilson", "adjusted_wald", "none"),
-    "nps": ("rocks", "adjusted_wald", "none"),
-}
-STATISTICAL_TYPES = ("average", "median", "percentile", "geometric_mean", "proportion",
-                     "top_box", "nps", "apdex")
+    kind: (facts.required, facts.optional) for kind, facts in TYPE_FACTS.items()}
+INTERVALS = {kind: facts.intervals for kind, facts in TYPE_FACTS.items()
+             if facts.intervals != ("none",)}
+STATISTICAL_TYPES = tuple(kind for kind, facts in TYPE_FACTS.items() if facts.statistical)
 DEFAULT_MIN_SAMPLE = 30
 # Types computed from other metrics: no model, time or filter of their own.
 METRIC_BASED = ("derived", "period_over_period")

@@ -320,13 +320,20 @@ def _check_one(raw: RawDefinition) -> tuple[_Checker, dict]:
         options = ", ".join(spec.INTERVALS.get(kind, ("none",)))
         checker.add(f"interval {good['interval']} does not apply to type {kind} "
                     f"(use {options})", "interval")
-    scale = good.get("scale") or ([0, 10] if kind == "nps" else None)
+    if "confidence" in good and known_type:
+        interval = good.get("interval", spec.type_facts(kind).intervals[0])
+        levels = spec.confidence_levels(interval)
+        if levels is not None and round(good["confidence"], 4) not in levels:
+            checker.add(f"confidence {good['confidence']} cannot be computed for a {interval} "
+                        f"interval (use {', '.join(map(str, levels))})", "confidence")
+    scale = good.get("scale") or spec.TYPE_FACTS.get(kind, spec.TYPE_FACTS["count"]) \
+        .defaults.get("scale")
     if kind == "top_box" and scale and "cut" in good and not scale[0] < good["cut"] <= scale[1]:
         checker.add(f"'cut' {good['cut']} must lie within the scale {scale} and above its "
                     "minimum", "cut")
     if kind == "nps" and scale:
-        promoter = good.get("promoter_min", 9)
-        detractor = good.get("detractor_max", 6)
+        promoter = good.get("promoter_min", spec.type_facts("nps").defaults["promoter_min"])
+        detractor = good.get("detractor_max", spec.type_facts("nps").defaults["detractor_max"])
         if not scale[0] <= detractor < promoter <= scale[1]:
             checker.add(f"nps needs min <= detractor_max < promoter_min <= max on the scale "
                         f"{scale}, got detractor_max {detractor}, promoter_min {promoter}",
@@ -540,21 +547,17 @@ def normalize(good: dict, deps: list[str], columns: set[str], source_file: str) 
     out["share_of_total"] = bool(good.get("share_of_total", False))
     out["unique_within"] = list(good["unique_within"]) if good.get("unique_within") else None
     out["format"] = good.get("format", "number")
-    out["confidence"] = good.get("confidence", 0.95)
-    if kind == "median":
-        out["method"] = good.get("method", "continuous")
-        out["percentile"] = 0.5
-    if kind == "nps":
-        out["scale"] = good.get("scale", [0, 10])
-        out["promoter_min"] = good.get("promoter_min", 9)
-        out["detractor_max"] = good.get("detractor_max", 6)
+    out["confidence"] = good.get("confidence", spec.DEFAULT_CONFIDENCE)
+    facts = spec.type_facts(kind)
+    for key, default in facts.defaults.items():
+        out[key] = good.get(key, default)
     for block in ("numerator", "denominator"):
         if block in good:
             out[block] = {"agg": good[block]["agg"], "measure": good[block].get("measure"),
                           "filter": good[block].get("filter")}
-    out["interval"] = good.get("interval", spec.INTERVALS.get(kind, ("none",))[0])
+    out["interval"] = good.get("interval", facts.intervals[0])
     if "min_sample" not in good:
-        out["min_sample"] = spec.DEFAULT_MIN_SAMPLE if kind in spec.STATISTICAL_TYPES else None
+        out["min_sample"] = spec.DEFAULT_MIN_SAMPLE if facts.statistical else None
     target = good.get("target")
     if target is None:
         out["target"] = []

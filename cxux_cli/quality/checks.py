@@ -23,6 +23,7 @@ import math
 from dataclasses import dataclass, field
 
 from cxux_cli.contract import Table
+from cxux_cli.metrics import spec as metric_spec
 
 ROW_ID = "cxux_row_id"
 ERROR = "error"
@@ -304,37 +305,14 @@ def mart_checks(
     return checks
 
 
-# Fact columns on the SUS scale (INTERFACES.md: sus_score, umux_lite_score 0-100).
-SUS_SCALE_MEASURES = ("sus_score", "umux_lite_score", "umux_lite_sus_equivalent")
-# range family -> (label, low, high)
-VALUE_RANGES = {
-    "proportion": ("proportion/top_box/apdex value in [0, 1]", 0, 1),
-    "nps": ("nps value in [-100, 100]", -100, 100),
-    "sus": ("sus value in [0, 100]", 0, 100),
-    "rating": ("rating value in [1, 5]", 1, 5),
-}
+# Metric-type facts (value ranges) live in the metric spec (cxux_cli/metrics/spec.py,
+# TYPE_FACTS): one table read by the validator, the compiler, the export and these checks.
+VALUE_RANGES = metric_spec.VALUE_RANGES
 
 
 def value_range_family(definition: dict) -> str | None:
-    """Which fixed range a metric's values must lie in, from its type (or measure, unit).
-
-    Only ranges that hold by construction: a proportion, top box or Apdex is a
-    share of rows; NPS is (P - D) x 100; SUS and UMUX-Lite are 0-100 scores (an
-    `average` over such a column too); a rating metric averages 1-5 stars.
-    Unit `share` alone is not enough: a ratio such as net revenue retention
-    exceeds 1.
-    """
-    kind = definition.get("type")
-    if kind in ("proportion", "top_box", "apdex"):
-        return "proportion"
-    if kind == "nps":
-        return "nps"
-    if kind == "sus" or (kind in ("average", "median", "percentile")
-                         and definition.get("measure") in SUS_SCALE_MEASURES):
-        return "sus"
-    if kind in ("average", "median") and definition.get("unit") == "rating":
-        return "rating"
-    return None
+    """Which fixed range a metric's values must lie in (spec.value_range)."""
+    return metric_spec.value_range(definition)
 
 
 def _range_rules() -> list[tuple[str, str, str]]:

@@ -1,14 +1,6 @@
-{#- Statistics only the UX -> CX link marts need. Intervals and percentiles are the
-    metric layer's (macros/metrics/cxux_metric_stats.sql), shared by both. -#}
-
-{#- Net Promoter Score on the -100..100 scale: 100 x (promoters - detractors) / n. -#}
-{% macro experience_nps(promoters, detractors, n) -%}
-    {{ return(adapter.dispatch('experience_nps', 'cxux')(promoters, detractors, n)) }}
-{%- endmacro %}
-
-{% macro default__experience_nps(promoters, detractors, n) -%}
-    (100 * ({{ cxux_safe_divide(promoters, n) }} - {{ cxux_safe_divide(detractors, n) }}))
-{%- endmacro %}
+{#- Statistics only the UX -> CX link marts need. NPS, shares, intervals and
+    percentiles are the metric layer's (macros/metrics/cxux_metric_stats.sql,
+    macros/experience/cxux_metric_formulas.sql), shared by both. -#}
 
 {#- Two-proportion z statistic (pooled) for x1/n1 versus x2/n2. Null if either n is 0
     or the pooled share is 0 or 1 (no variance). -#}

@@ -1,10 +1,11 @@
 {#- Reading a normalized definition from the generated registry.
 
     cxux_metric_registry() (macros/generated/, written by `cxux metrics compile`)
-    returns a list of dicts. Type parameters are read with cxux_metric_param, which
-    looks at the top level, then under `params`/`parameters`, then under a key named
-    after the type (e.g. `nps: {promoter_min: 9}`), so the SQL does not depend on
-    where the compiler nests them. -#}
+    returns a list of dicts, each with every key of the normalized definition
+    (cxux_cli/metrics/spec.py NORMALIZED_KEYS; docs/metrics_spec.md, "The registry"):
+    `cxux metrics validate` has checked them and filled every default, so the
+    macros read the keys directly (definition['cut']) and never guess a key's
+    other name or a default of their own. -#}
 
 {% macro cxux_metric_registry_or_empty() -%}
     {%- if context.get('cxux_metric_registry') is not none -%}
@@ -22,62 +23,38 @@
     {{ exceptions.raise_compiler_error("cxux: metric '" ~ name ~ "' is not in cxux_metric_registry(); run `cxux metrics compile`") }}
 {%- endmacro %}
 
-{#- First non-none value among `keys` (a string or a list of aliases). -#}
-{% macro cxux_metric_param(definition, keys, default=none) -%}
-    {%- set keys = [keys] if keys is string else keys -%}
-    {%- set places = [definition] -%}
-    {%- for nest in ['params', 'parameters', 'calculation', definition.get('type')] -%}
-        {%- if nest and definition.get(nest) is mapping -%}
-            {%- do places.append(definition[nest]) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- for place in places -%}
-        {%- for key in keys -%}
-            {%- if place.get(key) is not none -%}
-                {{ return(place[key]) }}
-            {%- endif -%}
-        {%- endfor -%}
-    {%- endfor -%}
-    {{ return(default) }}
-{%- endmacro %}
-
-{% macro cxux_metric_required(definition, keys) -%}
-    {%- set value = cxux_metric_param(definition, keys) -%}
-    {%- if value is none -%}
-        {%- set keys = [keys] if keys is string else keys -%}
-        {{ exceptions.raise_compiler_error("cxux: metric '" ~ definition['name'] ~ "' of type " ~ definition['type'] ~ " needs `" ~ keys[0] ~ "`") }}
+{#- dimension_value of a slice whose dimension is NULL: one owner,
+    spec.NULL_DIMENSION_VALUE, written into the generated registry. -#}
+{% macro cxux_metric_null_value() -%}
+    {%- if context.get('cxux_metric_null_dimension_value') is not none -%}
+        {{ return(context['cxux_metric_null_dimension_value']()) }}
     {%- endif -%}
-    {{ return(value) }}
+    {{ exceptions.raise_compiler_error("cxux: cxux_metric_null_dimension_value() is missing from macros/generated/; run `cxux metrics compile`") }}
 {%- endmacro %}
 
-{#- Dimensions as a list of {name, expression}: a plain string is a column name. -#}
+{#- A dimension's slice value: the value as text, NULL as the NULL slice. -#}
+{% macro cxux_metric_slice_value(expression) -%}
+    coalesce(cast({{ expression }} as {{ dbt.type_string() }}), '{{ cxux_metric_null_value() }}')
+{%- endmacro %}
+
+{#- Dimensions as a list of {name, expression}: each is a column of the model. -#}
 {% macro cxux_metric_dimensions(definition) -%}
     {%- set dimensions = [] -%}
-    {%- for item in definition.get('dimensions') or [] -%}
-        {%- if item is mapping -%}
-            {%- do dimensions.append({'name': item['name'], 'expression': item.get('expression') or item.get('column') or item['name']}) -%}
-        {%- else -%}
-            {%- do dimensions.append({'name': item, 'expression': item}) -%}
-        {%- endif -%}
+    {%- for name in definition['dimensions'] -%}
+        {%- do dimensions.append({'name': name, 'expression': name}) -%}
     {%- endfor -%}
     {{ return(dimensions) }}
 {%- endmacro %}
 
 {% macro cxux_metric_grains(definition) -%}
-    {%- set grains = definition.get('grains') or ['month'] -%}
-    {%- for grain in grains -%}
-        {%- if grain not in ['day', 'week', 'month', 'quarter', 'year'] -%}
-            {{ exceptions.raise_compiler_error("cxux: metric '" ~ definition['name'] ~ "': unknown grain '" ~ grain ~ "'") }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(grains) }}
+    {{ return(definition['grains']) }}
 {%- endmacro %}
 
 {#- Declared crossings as lists of dimension names, each sorted alphabetically
     (dimension_name of a crossed slice = the names joined by '|'). -#}
 {% macro cxux_metric_crossings(definition) -%}
     {%- set crossings = [] -%}
-    {%- for crossing in definition.get('crossings') or [] -%}
+    {%- for crossing in definition['crossings'] -%}
         {%- do crossings.append(crossing | sort) -%}
     {%- endfor -%}
     {{ return(crossings) }}

@@ -7,7 +7,7 @@
         'name': none, 'type': none, 'domain': 'ux', 'status': 'draft',
         'model': 'metric_fixture_facts', 'measure': none, 'condition': none,
         'filter': none, 'time': 'occurred_at', 'grains': ['month'], 'dimensions': [],
-        'crossings': [], 'share_of_total': false,
+        'crossings': [], 'share_of_total': false, 'unique_within': none,
         'percentile': none, 'method': none, 'scale': none, 'cut': none,
         'promoter_min': none, 'detractor_max': none, 't': none,
         'numerator': none, 'denominator': none, 'numerator_metric': none, 'denominator_metric': none,

@@ -7,14 +7,9 @@
 {%- endmacro %}
 
 {% macro cxux_metric_sql(definition) -%}
-    {%- set types = ['count', 'count_distinct', 'sum', 'average', 'median', 'percentile',
-                     'geometric_mean', 'proportion', 'ratio', 'top_box', 'nps', 'apdex',
-                     'derived', 'rolling', 'period_over_period'] -%}
-    {%- set type = definition.get('type') -%}
-    {%- if type not in types -%}
-        {{ exceptions.raise_compiler_error("cxux: metric '" ~ definition.get('name') ~ "' has unknown type '" ~ type ~ "'") }}
-    {%- endif -%}
-    {#- an explicit chain: dbt parses adapter.dispatch names statically -#}
+    {%- set type = definition['type'] -%}
+    {#- an explicit chain: dbt parses adapter.dispatch names statically. The types
+        are spec.TYPES (validated); the last branch asserts it. -#}
     {%- if type == 'count' -%}
         {{ return(cxux_metric_count(definition)) }}
     {%- elif type == 'count_distinct' -%}
@@ -45,6 +40,8 @@
         {{ return(cxux_metric_rolling(definition)) }}
     {%- elif type == 'period_over_period' -%}
         {{ return(cxux_metric_period_over_period(definition)) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("cxux: metric '" ~ definition['name'] ~ "' has type '" ~ type ~ "', which `cxux metrics validate` should have rejected") }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -70,8 +67,8 @@
     {%- set grains = cxux_metric_grains(definition) -%}
     {%- set dimensions = cxux_metric_dimensions(definition) -%}
     {%- set crossings = cxux_metric_crossings(definition) -%}
-    {%- set time = cxux_metric_required(definition, ['time', 'time_column', 'timestamp']) -%}
-    {%- set filter = cxux_metric_param(definition, ['filter', 'where']) -%}
+    {%- set time = definition['time'] -%}
+    {%- set filter = definition['filter'] -%}
     {%- set type_string = dbt.type_string() -%}
     {%- set checksums = cxux_metric_is_incremental_model() -%}
     {%- set incremental_run = checksums and cxux_metric_incremental_run() -%}
@@ -80,7 +77,7 @@
     {%- for dimension in dimensions -%}{%- do checksummed.append('dimension__' ~ dimension['name']) -%}{%- endfor -%}
 with source as (
 
-    select * from {{ ref(cxux_metric_required(definition, ['model', 'source_model'])) }}
+    select * from {{ ref(definition['model']) }}
 
 ),
 
@@ -91,7 +88,7 @@ filtered as {{ cxux_inline_cte() }} (
         {{ cxux_period_start(grain, time) }} as period__{{ grain }},
         {%- endfor %}
         {%- for dimension in dimensions %}
-        coalesce(cast({{ dimension['expression'] }} as {{ type_string }}), 'unknown') as dimension__{{ dimension['name'] }},
+        {{ cxux_metric_slice_value(dimension['expression']) }} as dimension__{{ dimension['name'] }},
         {%- endfor %}
         {%- for alias, expression in columns %}
         {{ expression }} as {{ alias }},
@@ -141,7 +138,7 @@ current_checksums as (
 
 stored_checksums as (
 
-    select grain, period_start, source_checksum
+    select grain, period_start, source_checksum, is_complete_period
     from {{ this }}
     where dimension_name = 'total'
 
@@ -158,6 +155,9 @@ changed_periods as (
         and stored_checksums.period_start = current_checksums.period_start
     where stored_checksums.source_checksum is null
         or stored_checksums.source_checksum <> current_checksums.source_checksum
+        {#- a period stored while it was running is rebuilt until it is complete
+            (null: stored before the column existed) #}
+        or not coalesce(stored_checksums.is_complete_period, false)
 
 ),
 
@@ -178,7 +178,7 @@ changed_rows as {{ cxux_inline_cte() }} (
 
 {%- set aggregated_from = 'changed_rows' if incremental_run else 'checksummed' if checksums else 'filtered' %}
 {%- set percentile_strategy = cxux_percentile_strategy(
-        ref(cxux_metric_required(definition, ['model', 'source_model'])),
+        ref(definition['model']),
         time ~ ' is not null' ~ (' and (' ~ filter ~ ')' if filter else ''),
         cxux_metric_grouping_sets(grains, dimensions, crossings) | length) if percentile else none %}
 {%- if percentile_strategy == 'aggregate' %}
@@ -188,7 +188,7 @@ changed_rows as {{ cxux_inline_cte() }} (
 {%- if percentile_strategy == 'sort' %}
 
 {{ cxux_metric_percentile_aggregated(grains, dimensions, crossings, aggregated_from, percentile, checksums) }}
-{%- elif distinct and definition.get('unique_within') %}
+{%- elif distinct and definition['unique_within'] %}
 
 {{ cxux_metric_distinct_aggregated(grains, dimensions, crossings, aggregated_from, distinct, definition['unique_within'], checksums) }}
 {%- else %}
@@ -233,7 +233,7 @@ slice_values as (
 
 ),
 
-{%- if definition.get('share_of_total') %}
+{%- if definition['share_of_total'] %}
 {#- share_of_total (count, count_distinct, sum): each slice's aggregate over the
     total's of the same grain and period; the total row is 1. No interval. -#}
 computed as (
@@ -267,42 +267,27 @@ computed as (
 {{ cxux_metric_finalize(definition, checksum=checksums) }}
 {%- endmacro %}
 
-{#- A typed, empty metric_values relation (metric_values with no definitions). -#}
+{#- A typed, empty metric_values relation (metric_values with no definitions): its
+    columns and data types from the model's contract (_metrics__models.yml). -#}
 {% macro cxux_metric_values_empty() -%}
-    {%- set type_double = cxux_type_double() -%}
-    {%- set type_string = dbt.type_string() -%}
     select
-        cast(null as {{ type_string }}) as metric_name,
-        cast(null as {{ type_string }}) as grain,
-        cast(null as date) as period_start,
-        cast(null as date) as period_end,
-        cast(null as {{ type_string }}) as dimension_name,
-        cast(null as {{ type_string }}) as dimension_value,
-        cast(null as {{ type_double }}) as value,
-        cast(null as {{ type_double }}) as numerator,
-        cast(null as {{ type_double }}) as denominator,
-        cast(null as {{ dbt.type_bigint() }}) as sample_size,
-        cast(null as {{ type_double }}) as ci_lower,
-        cast(null as {{ type_double }}) as ci_upper,
-        cast(null as {{ type_string }}) as ci_method,
-        cast(null as {{ type_double }}) as confidence,
-        cast(null as {{ dbt.type_bigint() }}) as min_sample,
-        cast(null as {{ dbt.type_boolean() }}) as is_sample_sufficient,
-        cast(null as {{ type_double }}) as target,
-        cast(null as {{ type_string }}) as status,
-        cast(null as {{ type_string }}) as direction,
-        cast(null as {{ type_string }}) as unit
+        {%- for column in model['columns'].values() %}
+        cast(null as {{ column['data_type'] }}) as {{ column['name'] }}{{ ',' if not loop.last }}
+        {%- endfor %}
     where 1 = 0
 {%- endmacro %}
 
 {#- Monthly scorecard of a domain: one row per month, one column per metric of
     the domain that has a month grain (total slice), deprecated metrics left out,
     and share_of_total metrics too (their total is always 1: the shares live in
-    the slices). Columns are named after the metric and ordered by name. -#}
+    the slices). Columns are named after the metric and ordered by name; beside
+    each value its status, target and thresholds (<name>__status, __target,
+    __warning_threshold, __critical_threshold), so a status is never read without
+    them. is_complete_period: the month is over at the build's as-of. -#}
 {% macro cxux_metric_scorecard(domain) -%}
     {%- set metrics = [] -%}
     {%- for definition in cxux_metric_registry_or_empty() | sort(attribute='name') -%}
-        {%- if definition.get('domain') == domain and 'month' in (definition.get('grains') or ['month']) and definition.get('status') != 'deprecated' and not definition.get('share_of_total') -%}
+        {%- if definition['domain'] == domain and 'month' in definition['grains'] and definition['status'] != 'deprecated' and not definition['share_of_total'] -%}
             {%- do metrics.append(definition['name']) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -318,7 +303,12 @@ monthly_totals as (
         metric_name,
         period_start,
         period_end,
-        value
+        is_complete_period,
+        value,
+        status,
+        target,
+        warning_threshold,
+        critical_threshold
     from metric_values
     where grain = 'month'
         and dimension_name = 'total'
@@ -330,9 +320,15 @@ final as (
 
     select
         period_start as month_start,
-        max(period_end) as month_end
+        max(period_end) as month_end,
+        {#- every metric's month ends together: any row tells -#}
+        {{ cxux_bool_or('is_complete_period') }} as is_complete_period
         {%- for name in metrics %},
-        max(case when metric_name = '{{ name }}' then value end) as {{ name }}
+        max(case when metric_name = '{{ name }}' then value end) as {{ name }},
+        max(case when metric_name = '{{ name }}' then status end) as {{ name }}__status,
+        max(case when metric_name = '{{ name }}' then target end) as {{ name }}__target,
+        max(case when metric_name = '{{ name }}' then warning_threshold end) as {{ name }}__warning_threshold,
+        max(case when metric_name = '{{ name }}' then critical_threshold end) as {{ name }}__critical_threshold
         {%- endfor %}
     from monthly_totals
     group by period_start
@@ -552,7 +548,7 @@ aggregated as (
 
 {#- dimension_name and dimension_value of a grouping-sets row: the dimension
     (or crossing) grouped in this set, or 'total'. Null dimension values were made
-    'unknown' before grouping, so grouping() alone tells the sets apart. Crossings
+    the NULL slice's value (cxux_metric_null_value) before grouping, so grouping() alone tells the sets apart. Crossings
     are tested first, longest first: a set matches the first listed slice all of
     whose dimensions it groups, which is the set itself. A crossing's name is its
     sorted names joined by '|', its value the values in the same order. -#}
@@ -603,4 +599,10 @@ aggregated as (
             else 'total'
         end as dimension_value,
     {%- endif -%}
+{%- endmacro %}
+
+{#- true when the (boolean) expression is true on any row of the group, on every
+    engine (bool_or is not in Spark 3.0 or every warehouse): max over 1/0. -#}
+{% macro cxux_bool_or(expression) -%}
+    max(case when {{ expression }} then 1 else 0 end) = 1
 {%- endmacro %}

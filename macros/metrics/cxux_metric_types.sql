@@ -14,19 +14,10 @@
     ]) }}
 {%- endmacro %}
 
-{#- The declared interval method (`interval`), checked against the type's options;
-    'none' turns the interval off (ci_lower/ci_upper null, ci_method 'none'). -#}
-{% macro cxux_metric_interval(definition, allowed) -%}
-    {%- set method = cxux_metric_param(definition, ['interval', 'ci_method', 'interval_method'], allowed[0]) -%}
-    {%- if method not in allowed + ['none'] -%}
-        {%- set options = (allowed + ['none']) | join(', ') -%}
-        {{ exceptions.raise_compiler_error("cxux: metric '" ~ definition['name'] ~ "': interval must be one of " ~ options ~ ", not '" ~ method ~ "'") }}
-    {%- endif -%}
-    {{ return(method) }}
-{%- endmacro %}
-
-{% macro cxux_metric_measure(definition) -%}
-    {{ return(cxux_metric_required(definition, ['measure', 'column', 'expression'])) }}
+{#- The normalized definition's interval method ('none': no interval, ci_lower and
+    ci_upper null). The validator allows only the type's methods. -#}
+{% macro cxux_metric_interval(definition) -%}
+    {{ return(definition['interval']) }}
 {%- endmacro %}
 
 {#- count: rows (or rows with a non-null measure when one is declared). -#}
@@ -34,7 +25,7 @@
     {{ return(adapter.dispatch('cxux_metric_count', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_count(definition) -%}
-    {%- set measure = cxux_metric_param(definition, ['measure', 'column']) -%}
+    {%- set measure = definition['measure'] -%}
     {{ cxux_metric_aggregate(definition,
         [('measure_value', measure if measure else '1')],
         ['count(measure_value) as row_count'],
@@ -47,7 +38,7 @@
 {%- endmacro %}
 {% macro default__cxux_metric_count_distinct(definition) -%}
     {{ cxux_metric_aggregate(definition,
-        [('measure_value', cxux_metric_measure(definition))],
+        [('measure_value', definition['measure'])],
         ['count(distinct measure_value) as distinct_count', 'count(measure_value) as row_count'],
         cxux_metric_computed('distinct_count', 'row_count', 'distinct_count'),
         distinct={'key': 'measure_value', 'counts': [('measure_value', 'distinct_count')],
@@ -60,7 +51,7 @@
 {%- endmacro %}
 {% macro default__cxux_metric_sum(definition) -%}
     {{ cxux_metric_aggregate(definition,
-        [('measure_value', cxux_double(cxux_metric_measure(definition)))],
+        [('measure_value', cxux_double(definition['measure']))],
         ['sum(measure_value) as measure_sum', 'count(measure_value) as row_count'],
         cxux_metric_computed('measure_sum', 'row_count', 'measure_sum')) }}
 {%- endmacro %}
@@ -70,10 +61,10 @@
     {{ return(adapter.dispatch('cxux_metric_average', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_average(definition) -%}
-    {%- set confidence = cxux_metric_param(definition, 'confidence', 0.95) -%}
-    {%- set method = cxux_metric_interval(definition, ['t']) -%}
+    {%- set confidence = definition['confidence'] -%}
+    {%- set method = cxux_metric_interval(definition) -%}
     {{ cxux_metric_aggregate(definition,
-        [('measure_value', cxux_double(cxux_metric_measure(definition)))],
+        [('measure_value', cxux_double(definition['measure']))],
         ['avg(measure_value) as measure_mean', 'stddev_samp(measure_value) as measure_sd',
          'sum(measure_value) as measure_sum', 'count(measure_value) as row_count'],
         cxux_metric_computed('measure_mean', 'row_count', 'measure_sum', 'row_count',
@@ -84,28 +75,14 @@
 
 {#- median and percentile: no interval (ci_method 'none'); computed from ranks
     (cxux_metric_percentile_aggregated), not a percentile aggregate. -#}
-{% macro cxux_metric_percentile_fraction(definition, default=none) -%}
-    {%- set p = cxux_metric_param(definition, ['percentile', 'quantile', 'p', 'fraction'], default) -%}
-    {%- if p is none -%}
-        {{ exceptions.raise_compiler_error("cxux: metric '" ~ definition['name'] ~ "' needs `percentile`") }}
-    {%- endif -%}
-    {#- 90 and 0.9 both mean the 90th percentile -#}
-    {{ return(p / 100.0 if p > 1 else p) }}
-{%- endmacro %}
-
-{% macro cxux_metric_percentile_method(definition) -%}
-    {%- set method = cxux_metric_param(definition, ['method', 'percentile_method', 'interpolation'], 'continuous') -%}
-    {{ return({'cont': 'continuous', 'disc': 'discrete', 'linear': 'continuous', 'nearest_rank': 'discrete'}.get(method, method)) }}
-{%- endmacro %}
-
 {% macro cxux_metric_median(definition) -%}
     {{ return(adapter.dispatch('cxux_metric_median', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_median(definition) -%}
     {{ cxux_metric_aggregate(definition,
-        [('measure_value', cxux_double(cxux_metric_measure(definition)))],
+        [('measure_value', cxux_double(definition['measure']))],
         [], cxux_metric_computed('measure_percentile', 'row_count'),
-        percentile={'fraction': 0.5, 'method': cxux_metric_percentile_method(definition)}) }}
+        percentile={'fraction': definition['percentile'], 'method': definition['method']}) }}
 {%- endmacro %}
 
 {% macro cxux_metric_percentile(definition) -%}
@@ -113,9 +90,9 @@
 {%- endmacro %}
 {% macro default__cxux_metric_percentile(definition) -%}
     {{ cxux_metric_aggregate(definition,
-        [('measure_value', cxux_double(cxux_metric_measure(definition)))],
+        [('measure_value', cxux_double(definition['measure']))],
         [], cxux_metric_computed('measure_percentile', 'row_count'),
-        percentile={'fraction': cxux_metric_percentile_fraction(definition), 'method': cxux_metric_percentile_method(definition)}) }}
+        percentile={'fraction': definition['percentile'], 'method': definition['method']}) }}
 {%- endmacro %}
 
 {#- geometric_mean: exp(avg(ln x)) over x > 0 (non-positive values are excluded
@@ -125,9 +102,9 @@
     {{ return(adapter.dispatch('cxux_metric_geometric_mean', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_geometric_mean(definition) -%}
-    {%- set confidence = cxux_metric_param(definition, 'confidence', 0.95) -%}
-    {%- set method = cxux_metric_interval(definition, ['log_t']) -%}
-    {%- set measure = cxux_double(cxux_metric_measure(definition)) -%}
+    {%- set confidence = definition['confidence'] -%}
+    {%- set method = cxux_metric_interval(definition) -%}
+    {%- set measure = cxux_double(definition['measure']) -%}
     {{ cxux_metric_aggregate(definition,
         [('log_value', 'case when ' ~ measure ~ ' > 0 then ln(' ~ measure ~ ') end')],
         ['avg(log_value) as log_mean', 'stddev_samp(log_value) as log_sd', 'count(log_value) as row_count'],
@@ -140,8 +117,8 @@
 {#- Shared by proportion and top_box: value = hits / n with a Wilson (default) or
     adjusted-Wald interval. -#}
 {% macro cxux_metric_share(definition, columns) -%}
-    {%- set confidence = cxux_metric_param(definition, 'confidence', 0.95) -%}
-    {%- set method = cxux_metric_interval(definition, ['wilson', 'adjusted_wald']) -%}
+    {%- set confidence = definition['confidence'] -%}
+    {%- set method = cxux_metric_interval(definition) -%}
     {{ return(cxux_metric_aggregate(definition, columns,
         ['sum(hit) as hit_count', 'count(hit) as row_count'],
         cxux_metric_computed(cxux_double('hit_count') ~ ' / ' ~ cxux_double('nullif(row_count, 0)'), 'row_count', 'hit_count', 'row_count',
@@ -155,29 +132,19 @@
     {{ return(adapter.dispatch('cxux_metric_proportion', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_proportion(definition) -%}
-    {%- set condition = cxux_metric_required(definition, ['condition', 'numerator_condition', 'numerator']) -%}
+    {%- set condition = definition['condition'] -%}
     {{ cxux_metric_share(definition, [('hit', 'case when ' ~ condition ~ ' then 1 else 0 end')]) }}
 {%- endmacro %}
 
 {#- top_box: share of answers at or above `cut` among answers on the declared
     scale [min, max]; answers off the scale or null are not counted. -#}
-{% macro cxux_metric_scale(definition, default_min, default_max) -%}
-    {%- set scale = cxux_metric_param(definition, 'scale', {}) -%}
-    {%- if scale is sequence and scale is not mapping and scale is not string -%}
-        {{ return({'min': scale[0], 'max': scale[1]}) }}
-    {%- endif -%}
-    {{ return({'min': scale.get('min', cxux_metric_param(definition, 'scale_min', default_min)),
-               'max': scale.get('max', cxux_metric_param(definition, 'scale_max', default_max))}) }}
-{%- endmacro %}
-
 {% macro cxux_metric_top_box(definition) -%}
     {{ return(adapter.dispatch('cxux_metric_top_box', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_top_box(definition) -%}
-    {%- set measure = cxux_metric_measure(definition) -%}
-    {%- set scale = cxux_metric_scale(definition, none, none) -%}
-    {%- set cut = cxux_metric_required(definition, ['cut', 'top_box_min', 'threshold', 'min_score', 'top']) -%}
-    {%- set on_scale = measure ~ ' is not null' ~ (' and ' ~ measure ~ ' >= ' ~ scale['min'] if scale['min'] is not none else '') ~ (' and ' ~ measure ~ ' <= ' ~ scale['max'] if scale['max'] is not none else '') -%}
+    {%- set measure = definition['measure'] -%}
+    {%- set cut = definition['cut'] -%}
+    {%- set on_scale = measure ~ ' >= ' ~ definition['scale'][0] ~ ' and ' ~ measure ~ ' <= ' ~ definition['scale'][1] -%}
     {{ cxux_metric_share(definition, [('hit', 'case when ' ~ on_scale ~ ' then case when ' ~ measure ~ ' >= ' ~ cut ~ ' then 1 else 0 end end')]) }}
 {%- endmacro %}
 
@@ -187,22 +154,18 @@
     values (numerator_metric / denominator_metric) at the same grain, period and
     slice. Null when the denominator is 0; no interval; sample size = rows. -#}
 {% macro cxux_metric_ratio_side(side, alias) -%}
-    {%- if side is mapping -%}
-        {%- set aggregation = side.get('agg') or side.get('aggregation') or 'sum' -%}
-        {%- set measure = side.get('measure') or '1' -%}
-        {%- set condition = side.get('filter') or side.get('condition') -%}
-    {%- else -%}
-        {%- set aggregation, measure, condition = 'sum', side, none -%}
-    {%- endif -%}
+    {#- side: the normalized {agg, measure, filter}; measure is null only for count -#}
+    {%- set aggregation = side['agg'] -%}
+    {%- set measure = side['measure'] or '1' -%}
+    {%- set condition = side['filter'] -%}
     {%- set column = ('case when ' ~ condition ~ ' then ' ~ measure ~ ' end') if condition else measure -%}
     {%- if aggregation == 'count_distinct' -%}
         {{ return([(alias, column), 'count(distinct ' ~ alias ~ ') as ' ~ alias ~ '_aggregate']) }}
     {%- elif aggregation == 'count' -%}
         {{ return([(alias, column), 'count(' ~ alias ~ ') as ' ~ alias ~ '_aggregate']) }}
-    {%- elif aggregation in ['sum', 'average', 'avg'] -%}
-        {{ return([(alias, cxux_double(column)), ('sum' if aggregation == 'sum' else 'avg') ~ '(' ~ alias ~ ') as ' ~ alias ~ '_aggregate']) }}
     {%- else -%}
-        {{ exceptions.raise_compiler_error("cxux: ratio agg must be count, count_distinct, sum or average, not '" ~ aggregation ~ "'") }}
+        {#- sum or average -#}
+        {{ return([(alias, cxux_double(column)), ('sum' if aggregation == 'sum' else 'avg') ~ '(' ~ alias ~ ') as ' ~ alias ~ '_aggregate']) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -210,15 +173,15 @@
     {{ return(adapter.dispatch('cxux_metric_ratio', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_ratio(definition) -%}
-    {%- if cxux_metric_param(definition, 'numerator_metric') -%}
+    {%- if definition['numerator_metric'] -%}
         {{ cxux_metric_ratio_of_metrics(definition) }}
     {%- else -%}
-    {%- set numerator = cxux_metric_ratio_side(cxux_metric_required(definition, 'numerator'), 'numerator_value') -%}
-    {%- set denominator = cxux_metric_ratio_side(cxux_metric_required(definition, 'denominator'), 'denominator_value') -%}
+    {%- set numerator = cxux_metric_ratio_side(definition['numerator'], 'numerator_value') -%}
+    {%- set denominator = cxux_metric_ratio_side(definition['denominator'], 'denominator_value') -%}
     {#- unique_within (validated: both sides count distinct values of one measure):
         distinct_key is that measure unfiltered, what the two-step count groups by -#}
     {%- set distinct = none -%}
-    {%- if definition.get('unique_within') -%}
+    {%- if definition['unique_within'] -%}
         {%- set distinct = {'key': 'distinct_key',
                             'counts': [('numerator_value', 'numerator_value_aggregate'),
                                        ('denominator_value', 'denominator_value_aggregate')],
@@ -240,13 +203,12 @@
     {{ return(adapter.dispatch('cxux_metric_nps', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_nps(definition) -%}
-    {%- set confidence = cxux_metric_param(definition, 'confidence', 0.95) -%}
-    {%- set method = cxux_metric_interval(definition, ['rocks', 'adjusted_wald']) -%}
-    {%- set measure = cxux_metric_measure(definition) -%}
-    {%- set scale = cxux_metric_scale(definition, 0, 10) -%}
-    {%- set promoter_min = cxux_metric_param(definition, ['promoter_min', 'promoters_min', 'promoter_cut'], 9) -%}
-    {%- set detractor_max = cxux_metric_param(definition, ['detractor_max', 'detractors_max', 'detractor_cut'], 6) -%}
-    {%- set on_scale = measure ~ ' >= ' ~ scale['min'] ~ ' and ' ~ measure ~ ' <= ' ~ scale['max'] -%}
+    {%- set confidence = definition['confidence'] -%}
+    {%- set method = cxux_metric_interval(definition) -%}
+    {%- set measure = definition['measure'] -%}
+    {%- set promoter_min = definition['promoter_min'] -%}
+    {%- set detractor_max = definition['detractor_max'] -%}
+    {%- set on_scale = measure ~ ' >= ' ~ definition['scale'][0] ~ ' and ' ~ measure ~ ' <= ' ~ definition['scale'][1] -%}
     {{ cxux_metric_aggregate(definition,
         [('promoter', 'case when ' ~ on_scale ~ ' then case when ' ~ measure ~ ' >= ' ~ promoter_min ~ ' then 1 else 0 end end'),
          ('detractor', 'case when ' ~ on_scale ~ ' then case when ' ~ measure ~ ' <= ' ~ detractor_max ~ ' then 1 else 0 end end')],
@@ -265,8 +227,8 @@
     {{ return(adapter.dispatch('cxux_metric_apdex', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_apdex(definition) -%}
-    {%- set measure = cxux_double(cxux_metric_measure(definition)) -%}
-    {%- set t = cxux_metric_required(definition, ['apdex_t', 'threshold_t', 't', 'target_time', 'threshold']) -%}
+    {%- set measure = cxux_double(definition['measure']) -%}
+    {%- set t = definition['t'] -%}
     {{ cxux_metric_aggregate(definition,
         [('response_time', measure)],
         ['sum(case when response_time <= ' ~ t ~ ' then 1.0 when response_time <= ' ~ 4 * t ~ ' then 0.5 else 0.0 end) as apdex_points',

@@ -17,26 +17,17 @@
 {%- endmacro %}
 
 {#- derived: an arithmetic expression over other metrics' values at the same grain,
-    period and slice (inner join: a value needs every input). `metrics` lists the
-    inputs; without it, every registry metric named in the expression is an input.
+    period and slice (inner join: a value needs every input); the inputs are the
+    normalized definition's depends_on.
     Write divisions with nullif(x, 0): engines differ on division by zero.
     sample_size = the smallest input sample size; no interval. -#}
 {% macro cxux_metric_derived(definition) -%}
     {{ return(adapter.dispatch('cxux_metric_derived', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_derived(definition) -%}
-    {%- set expression = cxux_metric_required(definition, ['expression', 'formula']) -%}
-    {%- set inputs = cxux_metric_param(definition, ['metrics', 'inputs', 'depends_on']) -%}
-    {%- if not inputs -%}
-        {%- set known = cxux_metric_registry_or_empty() | map(attribute='name') | list -%}
-        {%- set inputs = [] -%}
-        {%- for token in modules.re.findall('[A-Za-z_][A-Za-z0-9_]*', expression) -%}
-            {%- if token in known and token not in inputs -%}{%- do inputs.append(token) -%}{%- endif -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {%- if not inputs -%}
-        {{ exceptions.raise_compiler_error("cxux: derived metric '" ~ definition['name'] ~ "' names no input metric") }}
-    {%- endif -%}
+    {%- set expression = definition['expression'] -%}
+    {#- depends_on: the metrics the expression names (validated) -#}
+    {%- set inputs = definition['depends_on'] -%}
     {%- set ns = namespace(sql=expression) -%}
     {#- two passes through placeholders, so a replacement never matches a later name -#}
     {%- for name in inputs -%}
@@ -94,8 +85,8 @@ computed as (
 
 {#- ratio of two metrics' values (type ratio with numerator_metric/denominator_metric). -#}
 {% macro cxux_metric_ratio_of_metrics(definition) -%}
-    {%- set numerator = cxux_metric_required(definition, 'numerator_metric') -%}
-    {%- set denominator = cxux_metric_required(definition, 'denominator_metric') -%}
+    {%- set numerator = definition['numerator_metric'] -%}
+    {%- set denominator = definition['denominator_metric'] -%}
 with numerator_metric as (
 
     {{ cxux_metric_input_rows(definition, numerator) }}
@@ -135,20 +126,17 @@ computed as (
     (comparison: previous_period, default) or the same period a year before
     (same_period_last_year: day -> same date, week -> 52 weeks before so the
     weekday matches, month/quarter/year -> 12 months before). change: absolute
-    (current - previous) or relative ((current - previous) / |previous|, default;
+    (current - previous) or relative ((current - previous) / |previous|;
     null when previous is 0 or missing). numerator = current value, denominator =
     previous value, sample_size = the current period's. -#}
 {% macro cxux_metric_period_over_period(definition) -%}
     {{ return(adapter.dispatch('cxux_metric_period_over_period', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_period_over_period(definition) -%}
-    {%- set base = cxux_metric_required(definition, ['base_metric', 'metric', 'base']) -%}
-    {%- set comparison = cxux_metric_param(definition, ['comparison', 'compare_to', 'offset'], 'previous_period') -%}
-    {%- set change = cxux_metric_param(definition, ['change', 'change_type', 'calculation'], 'relative') -%}
+    {%- set base = definition['base_metric'] -%}
+    {%- set comparison = definition['comparison'] -%}
+    {%- set change = definition['change'] -%}
     {%- set grains = cxux_metric_grains(definition) -%}
-    {%- if comparison not in ['previous_period', 'same_period_last_year'] or change not in ['absolute', 'relative'] -%}
-        {{ exceptions.raise_compiler_error("cxux: metric '" ~ definition['name'] ~ "': comparison must be previous_period or same_period_last_year and change absolute or relative") }}
-    {%- endif -%}
 with base as (
 
     {{ cxux_metric_input_rows(definition, base) }}
@@ -204,57 +192,46 @@ computed as (
 {{ cxux_metric_finalize(definition) }}
 {%- endmacro %}
 
-{#- rolling: an aggregate (agg: count_distinct (default), count or sum of
-    `measure`) over the trailing `window_days` (W) days ending on each day, the day
-    included: the value on day d covers (d - W, d]. Days after the last activity
-    date are not evaluated. The spec allows grains [day]; for coarser grains the
-    value is the one on the last evaluated day of the period (e.g. a monthly 28-day
-    active-user count = the count on the month's last day). A slice with nothing in
-    a window has no row (its value is 0). sample_size = rows in the window (for
-    count_distinct, distinct (day, value) pairs).
+{#- rolling: the distinct values of `measure` (agg count_distinct, the one the spec
+    allows) over the trailing `window_days` (W) days ending on each day, the day
+    included: the value on day d covers (d - W, d]. Grain day only (the validator
+    rejects other aggs and grains). Days after the last activity date are not
+    evaluated. A slice with nothing in a window has no row (its value is 0).
+    sample_size = distinct (day, value) pairs in the window.
 
-    Linear in rows after one sort (no copy of each row per day of its window):
-      - count_distinct: an entity active on day a is in the windows of days
-        [a, a + W - 1]. Per slice and entity, consecutive active days less than W
-        apart merge into one covered interval (gaps and islands, with lag/lead):
-        +1 on the first day of an island, -1 on the day after it ends (last active
-        day + W). The running sum of these changes over a slice's days is the
-        distinct count.
-      - rows (sample_size) and sum/count: per slice and day, the day's rows; a
-        range frame over the day number sums the W days ending on each day.
+    Linear in rows after one sort (no copy of each row per day of its window): an
+    entity active on day a is in the windows of days [a, a + W - 1]. Per slice and
+    entity, consecutive active days less than W apart merge into one covered
+    interval (gaps and islands, with lag/lead): +1 on the first day of an island,
+    -1 on the day after it ends (last active day + W). The running sum of these
+    changes over a slice's days is the distinct count; the rows (sample_size) of
+    the W days ending on each day come from a range frame over the day number.
     Days evaluated per slice: its active days plus the W days after each (the
     grid), so every change falls on a grid day; the grid's size is the output's. -#}
 {% macro cxux_metric_rolling(definition) -%}
     {{ return(adapter.dispatch('cxux_metric_rolling', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_rolling(definition) -%}
-    {%- set window_days = cxux_metric_required(definition, ['window_days', 'window', 'days']) | int -%}
-    {%- set aggregation = cxux_metric_param(definition, ['agg', 'aggregation'], 'count_distinct') -%}
-    {%- if aggregation not in ['count_distinct', 'count', 'sum'] -%}
-        {{ exceptions.raise_compiler_error("cxux: rolling metric '" ~ definition['name'] ~ "': agg must be count_distinct, count or sum") }}
-    {%- endif -%}
-    {%- set distinct = aggregation == 'count_distinct' -%}
-    {%- set measure = cxux_metric_param(definition, ['measure', 'column']) or ('1' if aggregation == 'count' else cxux_metric_measure(definition)) -%}
-    {%- set time = cxux_metric_required(definition, ['time', 'time_column', 'timestamp']) -%}
-    {%- set filter = cxux_metric_param(definition, ['filter', 'where']) -%}
+    {#- validated: agg count_distinct over a measure, grains [day] -#}
+    {%- set window_days = definition['window_days'] | int -%}
+    {%- set measure = definition['measure'] -%}
+    {%- set time = definition['time'] -%}
+    {%- set filter = definition['filter'] -%}
     {%- set grains = cxux_metric_grains(definition) -%}
     {%- set dimensions = cxux_metric_dimensions(definition) -%}
     {%- set crossings = cxux_metric_crossings(definition) -%}
     {%- set type_string = dbt.type_string() -%}
-    {%- set entity = ', measure_value' if distinct else '' -%}
+    {%- set entity = ', measure_value' -%}
     {%- set slice = 'dimension_name, dimension_value' -%}
     {%- set checksums = cxux_metric_is_incremental_model() -%}
     {%- set incremental_run = checksums and cxux_metric_incremental_run() -%}
-    {%- if checksums and grains != ['day'] -%}
-        {{ exceptions.raise_compiler_error("cxux: rolling metric '" ~ definition['name'] ~ "': an incremental rolling metric has grains [day] only") }}
-    {%- endif -%}
     {%- set dimension_columns = [] -%}
     {%- for dimension in dimensions -%}
-        {%- do dimension_columns.append("coalesce(cast(" ~ dimension['expression'] ~ " as " ~ type_string ~ "), 'unknown')") -%}
+        {%- do dimension_columns.append(cxux_metric_slice_value(dimension['expression'])) -%}
     {%- endfor %}
 with source as (
 
-    select * from {{ ref(cxux_metric_required(definition, ['model', 'source_model'])) }}
+    select * from {{ ref(definition['model']) }}
 
 ),
 
@@ -293,12 +270,14 @@ changed_days as (
     select coalesce(day_checksums.activity_date, stored.period_start) as activity_date
     from day_checksums
     full outer join (
-        select period_start, source_checksum
+        select period_start, source_checksum, is_complete_period
         from {{ this }}
         where grain = 'day' and dimension_name = 'total'
     ) as stored
         on stored.period_start = day_checksums.activity_date
     where coalesce(day_checksums.source_checksum, 0) <> coalesce(stored.source_checksum, 0)
+        {#- a day stored while it was running is rebuilt until it is complete #}
+        or (stored.period_start is not null and not coalesce(stored.is_complete_period, false))
 
 ),
 
@@ -312,7 +291,7 @@ rebuild_from as (
 
 activity as (
 
-    select {{ 'distinct' if distinct }}
+    select distinct
         cast({{ time }} as date) as activity_date,
         {%- for dimension in dimensions %}
         {{ dimension_columns[loop.index0] }} as dimension__{{ dimension['name'] }},
@@ -339,11 +318,7 @@ slice_days as (
     select
         activity_date,
         {{ cxux_metric_slice_columns(dimensions, crossings) }}
-        {%- if distinct %}
         measure_value,
-        {%- else %}
-        {{ 'sum(' ~ cxux_double('measure_value') ~ ')' if aggregation == 'sum' else 'count(measure_value)' }} as day_value,
-        {%- endif %}
         count(*) as day_rows
     from activity
     group by grouping sets (
@@ -354,7 +329,6 @@ slice_days as (
 
 ),
 
-{%- if distinct %}
 
 neighbours as (
 
@@ -413,19 +387,6 @@ daily_changes as (
     group by {{ slice }}, change_date
 
 ),
-{%- else %}
-
-daily_changes as (
-
-    select
-        {{ slice }},
-        activity_date as change_date,
-        day_value,
-        day_rows
-    from slice_days
-
-),
-{%- endif %}
 
 window_offsets as (
 
@@ -459,15 +420,11 @@ daily as (
         grid.evaluation_date,
         {%- set day_number = dbt.datediff("cast('1970-01-01' as date)", 'grid.evaluation_date', 'day') %}
         {%- set frame = 'partition by grid.dimension_name, grid.dimension_value order by ' ~ day_number ~ ' range between ' ~ (window_days - 1) ~ ' preceding and current row' %}
-        {%- if distinct %}
         sum(coalesce(daily_changes.distinct_change, 0)) over (
             partition by grid.dimension_name, grid.dimension_value
             order by grid.evaluation_date
             rows between unbounded preceding and current row
         ) as window_value,
-        {%- else %}
-        sum(daily_changes.day_value) over ({{ frame }}) as window_value,
-        {%- endif %}
         sum(coalesce(daily_changes.day_rows, 0)) over ({{ frame }}) as window_rows
     from grid
     left join daily_changes
@@ -478,25 +435,13 @@ daily as (
 ),
 
 by_grain as (
-    {%- for grain in grains %}
 
     select
-        '{{ grain }}' as grain,
-        {{ cxux_period_start(grain, 'daily.evaluation_date') }} as period_start,
-        daily.*,
-        {%- if grain == 'day' %}
-        daily.evaluation_date as period_last_date
-        {%- else %}
-        least(
-            cast({{ dbt.dateadd('day', -1, cxux_period_end(grain, cxux_period_start(grain, 'daily.evaluation_date'))) }} as date),
-            last_activity.last_activity_date
-        ) as period_last_date
-        {%- endif %}
+        'day' as grain,
+        daily.evaluation_date as period_start,
+        daily.*
     from daily
-    cross join last_activity
     where daily.window_rows > 0
-    {{- '\n\n    union all' if not loop.last }}
-    {%- endfor %}
 
 ),
 
@@ -518,7 +463,6 @@ computed as (
     left join day_checksums
         on day_checksums.activity_date = by_grain.period_start
     {%- endif %}
-    where by_grain.evaluation_date = by_grain.period_last_date
     {%- if incremental_run %}
         and by_grain.period_start >= (select first_changed_date from rebuild_from)
     {%- endif %}

@@ -44,6 +44,10 @@
     {%- if var.has_var(cxux_raw_relation_var(table_name)) -%}
         {{ return(true) }}
     {%- endif -%}
+    {%- if cxux_adapters_feeding(table_name) -%}
+        {#- an adapter's output: a model of this build (same reason as above) -#}
+        {{ return(true) }}
+    {%- endif -%}
     {%- set relation = cxux_raw_relation_given(table_name) -%}
     {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema,
                                          identifier=relation.identifier) -%}

@@ -66,11 +66,16 @@
     {{ return(sql) }}
 {%- endmacro %}
 
-{#- The relation configured for one raw table: var cxux_<table>_relation, else the table of
-    source cxux_raw. -#}
+{#- The relation configured for one raw table: var cxux_<table>_relation, else the outputs
+    of the source adapters that are on and feed it (macros/adapters/cxux_adapters.sql), else
+    the table of source cxux_raw. -#}
 {% macro cxux_raw_relation_given(table_name) -%}
     {%- set override = var(cxux_raw_relation_var(table_name), none) -%}
     {%- if override is none or (override | string | trim) == '' -%}
+        {%- set from_adapters = cxux_adapter_relation(table_name) -%}
+        {%- if from_adapters is not none -%}
+            {{ return(from_adapters) }}
+        {%- endif -%}
         {{ return(source('cxux_raw', table_name)) }}
     {%- endif -%}
     {{ return(cxux_relation_from_text(override | string, table_name)) }}
@@ -96,4 +101,12 @@
     {%- set schema = parts[-2] if parts | length >= 2 else default.schema -%}
     {%- set database = parts[0] if parts | length == 3 else default.database -%}
     {{ return(api.Relation.create(database=database, schema=schema, identifier=parts[-1])) }}
+{%- endmacro %}
+
+{#- The model raw_input__<table> (models/staging/raw/inputs/): a view of exactly what
+    staging reads for one raw table, whichever way it is given (the raw schema, a var, a
+    source adapter or the union of several, an off domain's empty relation). The quality
+    checks' raw suites read these views, so they check what staging validated. -#}
+{% macro cxux_raw_input(table_name) -%}
+    select * from {{ cxux_raw_relation(table_name) }}
 {%- endmacro %}

@@ -11,7 +11,7 @@ with
 
 cases as (
 
-    select 'nps' as check_name, {{ experience_nps(100, 80, 210) }} as actual, 9.52 as expected, 0.01 as tolerance
+    select 'nps' as check_name, {{ cxux_nps_value(100, 80, 210) }} as actual, 9.52 as expected, 0.01 as tolerance
     union all
     select 'nps_lower', {{ cxux_nps_bound('rocks', 100, 80, 210, 0.95, 'lower') }}, -2.9, 0.05
     union all

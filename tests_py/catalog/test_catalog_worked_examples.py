@@ -268,8 +268,9 @@ def test_nps_keeps_the_latest_answer_per_wave(values):
 
 def test_churn_reasons_slices(catalog_small_warehouse):
     # April's two churned customers: a2 cancelled for price; a1 lapsed without a cancel
-    # -> price 1 / 2 = 0.5, unknown 1 / 2 = 0.5 (numerator the reason's churned customers,
-    # denominator all churned customers, sample size the total's 2)
+    # -> price 1 / 2 = 0.5, no reason 1 / 2 = 0.5 in the NULL slice '(not set)' (numerator
+    # the reason's churned customers, denominator all churned customers, sample size the
+    # total's 2); '(' sorts before 'p'
     rows = catalog_small_warehouse.query("""
         select dimension_value, value, numerator, denominator, sample_size
         from marts.metric_values
@@ -277,7 +278,7 @@ def test_churn_reasons_slices(catalog_small_warehouse):
             and period_start = date '2024-04-01' and dimension_name = 'cancel_reason'
         order by dimension_value
     """)
-    assert rows == [("price", 0.5, 1.0, 2.0, 2), ("unknown", 0.5, 1.0, 2.0, 2)]
+    assert rows == [("(not set)", 0.5, 1.0, 2.0, 2), ("price", 0.5, 1.0, 2.0, 2)]
 
 
 def test_nps_crossed_by_segment_and_region_through_query(catalog_small_warehouse):

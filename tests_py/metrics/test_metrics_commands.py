@@ -11,28 +11,36 @@ import pytest
 
 ROWS = [
     # metric, grain, period_start, dimension_name, dimension_value, value, numerator,
-    # denominator, sample_size, ci_lower, ci_upper, target, status
+    # denominator, sample_size, ci_lower, ci_upper, target, status; nps rows have
+    # thresholds warning 20, critical 10, csat 0.7 and 0.6 (the fixture adds them)
     ("nps", "month", "2026-01-01", "total", "total", 9.52, 20, 210, 210, -2.9, 22.0, 30,
      "critical"),
+    # 31 meets its target 30
     ("nps", "month", "2026-02-01", "total", "total", 31.0, 62, 200, 200, 20.1, 41.9, 30,
-     "on_track"),
+     "on_target"),
     ("nps", "month", "2026-02-01", "region", "europe", 40.0, 40, 100, 100, 25.0, 55.0, 30,
-     "on_track"),
+     "on_target"),
+    # 22 misses 30 without going below the warning threshold 20
     ("nps", "month", "2026-02-01", "region", "asia_pacific", 22.0, 22, 100, 100, 6.0, 38.0, 30,
-     "warning"),
+     "off_target"),
     ("nps", "quarter", "2026-01-01", "total", "total", 20.3, 83, 410, 410, 12.0, 28.6, 30,
-     "critical"),
+     "off_target"),
     ("csat", "month", "2026-02-01", "total", "total", 0.6, 30, 50, 50, 0.46, 0.72, 0.8,
-     "critical"),
+     "warning"),
     # the declared crossing [segment, region] of nps: dimension_name is the names sorted
     # and joined by '|', dimension_value the values in that order (region first)
     ("nps", "month", "2026-02-01", "region|segment", "europe|smb", 45.0, 27, 60, 60, 25.1,
-     64.9, 30, "on_track"),
+     64.9, 30, "on_target"),
     ("nps", "month", "2026-02-01", "region|segment", "europe|enterprise", 32.5, 13, 40, 40,
-     9.0, 56.0, 30, "on_track"),
+     9.0, 56.0, 30, "on_target"),
     ("nps", "month", "2026-02-01", "region|segment", "asia_pacific|smb", 22.0, 22, 100, 100,
-     6.0, 38.0, 30, "warning"),
+     6.0, 38.0, 30, "off_target"),
+    # the running month at a build as of 2026-12-06: six days of answers, not complete
+    ("nps", "month", "2026-12-01", "total", "total", 0.0, 0, 12, 12, -40.0, 40.0, 35,
+     "insufficient_sample"),
 ]
+PARTIAL = {("nps", "month", "2026-12-01")}
+THRESHOLDS = {"nps": (20, 10), "csat": (0.7, 0.6)}
 
 
 @pytest.fixture
@@ -46,15 +54,19 @@ def warehouse(project):
             metric_name varchar, grain varchar, period_start date, period_end date,
             dimension_name varchar, dimension_value varchar, value double, numerator double,
             denominator double, sample_size bigint, ci_lower double, ci_upper double,
-            ci_method varchar, confidence double, min_sample integer,
-            is_sample_sufficient boolean, target double, status varchar, direction varchar,
-            unit varchar)""")
+            ci_method varchar, confidence double, min_sample bigint,
+            is_sample_sufficient boolean, is_complete_period boolean, target double,
+            warning_threshold double, critical_threshold double, status varchar,
+            direction varchar, unit varchar)""")
     for row in ROWS:
         (metric, grain, start, dname, dvalue, value, num, den, n, lo, hi, target, status) = row
+        warning, critical = THRESHOLDS[metric]
+        complete = (metric, grain, start) not in PARTIAL
         connection.execute(
             "insert into marts.metric_values values (?, ?, ?, null, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "'rocks', 0.95, 30, true, ?, ?, 'higher_is_better', 'score')",
-            [metric, grain, start, dname, dvalue, value, num, den, n, lo, hi, target, status])
+            "'rocks', 0.95, 30, true, ?, ?, ?, ?, ?, 'higher_is_better', 'score')",
+            [metric, grain, start, dname, dvalue, value, num, den, n, lo, hi, complete, target,
+             warning, critical, status])
     connection.close()
     return path
 
@@ -93,9 +105,27 @@ def test_show_definition_lineage_and_latest_values(warehouse, project, cxux):
     assert "  used by: nps_change" in out
     assert ("  columns: account_type, is_latest_in_wave, plan, region, responded_at, score, segment, "
             "survey_type") in out
-    latest = out.split("latest values (total)\n")[1].splitlines()
-    assert latest[2].split()[:5] == ["month", "2026-02-01", "31", "30", "on_track"]
-    assert latest[3].split()[:5] == ["quarter", "2026-01-01", "20.3", "30", "critical"]
+    assert ("  status: on_target at >= 30 from 2024-01-01, 35 from 2026-07-01; off_target "
+            "below it down to 25; warning below 25 down to 10; critical below 10; "
+            "insufficient_sample below 50 rows") in out
+    # the latest complete month is February: December (is_complete_period false) is left out;
+    # each status beside its target and thresholds
+    latest = out.split("latest values (total, complete periods)\n")[1].splitlines()
+    assert latest[0].split()[:7] == ["grain", "period_start", "value", "target",
+                                     "warning_threshold", "critical_threshold", "status"]
+    assert latest[2].split()[:7] == ["month", "2026-02-01", "31", "30", "20", "10", "on_target"]
+    assert latest[3].split()[:7] == ["quarter", "2026-01-01", "20.3", "30", "20", "10",
+                                     "off_target"]
+    assert latest[2].split()[-1] == "complete"
+
+
+def test_show_include_partial_marks_the_running_month(warehouse, cxux):
+    code, out, _ = cxux("metrics", "show", "nps", "--no-compile", "--include-partial")
+    assert code == 0
+    latest = out.split("latest values (total, the running period marked partial)\n")[1]
+    month = latest.splitlines()[2].split()
+    assert month[:3] == ["month", "2026-12-01", "0"]
+    assert month[-1] == "partial"
     assert "not compiled yet: run `dbt compile --select metric__nps`" in out
 
 
@@ -124,11 +154,27 @@ def test_query_json_shape(warehouse, cxux):
     assert rows == [
         {"metric": "nps", "grain": "month", "period_start": "2026-01-01", "value": 9.52,
          "numerator": 20.0, "denominator": 210.0, "sample_size": 210, "ci_lower": -2.9,
-         "ci_upper": 22.0, "target": 30.0, "status": "critical"},
+         "ci_upper": 22.0, "target": 30.0, "warning_threshold": 20.0,
+         "critical_threshold": 10.0, "status": "critical", "is_complete_period": True},
         {"metric": "nps", "grain": "month", "period_start": "2026-02-01", "value": 31.0,
          "numerator": 62.0, "denominator": 200.0, "sample_size": 200, "ci_lower": 20.1,
-         "ci_upper": 41.9, "target": 30.0, "status": "on_track"},
+         "ci_upper": 41.9, "target": 30.0, "warning_threshold": 20.0,
+         "critical_threshold": 10.0, "status": "on_target", "is_complete_period": True},
     ]
+
+
+def test_query_include_partial_adds_the_running_month_marked(warehouse, cxux):
+    # December 2026 (six days at the as-of) is not a complete period: shown only when asked
+    _code, out, _ = cxux("metrics", "query", "nps", "--grain", "month", "--include-partial",
+                         "--format", "json")
+    rows = json.loads(out)
+    assert [(r["period_start"], r["is_complete_period"]) for r in rows] == [
+        ("2026-01-01", True), ("2026-02-01", True), ("2026-12-01", False)]
+    _code, out, _ = cxux("metrics", "query", "nps", "--grain", "month", "--include-partial")
+    lines = out.splitlines()
+    assert lines[0].split()[-1] == "period"
+    assert [line.split()[2] + " " + line.split()[-1] for line in lines[2:]] == [
+        "2026-01-01 complete", "2026-02-01 complete", "2026-12-01 partial"]
 
 
 def test_query_by_where_since_csv(warehouse, cxux):
@@ -139,9 +185,10 @@ def test_query_by_where_since_csv(warehouse, cxux):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == ["metric", "grain", "period_start", "region", "value", "numerator",
                              "denominator", "sample_size", "ci_lower", "ci_upper", "target",
-                             "status"]
+                             "warning_threshold", "critical_threshold", "status",
+                             "is_complete_period"]
     assert [(r["region"], r["value"], r["status"]) for r in rows] == [
-        ("europe", "40.0", "on_track")]
+        ("europe", "40.0", "on_target")]
 
 
 def test_query_several_metrics_and_until(warehouse, cxux):

@@ -159,11 +159,11 @@ def test_export_grains_and_null_slice(project):
     # acquisition_cohort is clv_12m's time and customer_churn_rate's slice
     assert months["acquisition_cohort"]["type"] == "time"
     assert months["acquisition_cohort_value"]["expr"] == (
-        "coalesce(cast(acquisition_cohort as varchar), 'unknown')")
+        "coalesce(cast(acquisition_cohort as varchar), '(not set)')")
     churn = {m["name"]: m for m in result.metrics}["customer_churn_rate"]["config"]["meta"]
     assert churn["cxux_grains"] == ["month"]
     assert churn["cxux_slices"]["acquisition_cohort"] == "customer_months__acquisition_cohort_value"
-    assert tickets["segment"]["expr"] == "coalesce(cast(segment as varchar), 'unknown')"
+    assert tickets["segment"]["expr"] == "coalesce(cast(segment as varchar), '(not set)')"
 
 
 def test_export_command_lists_what_was_not_exported(project, cxux, tmp_path):

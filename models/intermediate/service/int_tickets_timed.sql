@@ -5,7 +5,11 @@
                     previous status_change of the ticket) was solved or closed
     is_solved     = solved at least once and currently solved or closed
     full resolution is measured to the last solve and only for solved tickets;
-    unsolved tickets have null resolution times, never zero. -#}
+    unsolved tickets have null resolution times, never zero.
+    Business-hour times and SLA breaches come from a help desk adapter that knows the
+    schedules (cxux_zendesk__ticket_business_times when var cxux_adapter_zendesk is true);
+    otherwise the relation is empty and those columns are null
+    (cxux_ticket_business_times_relation, macros/adapters/cxux_business_minutes.sql). -#}
 with stg_raw__support_tickets as (
 
     select * from {{ ref('stg_raw__support_tickets') }}
@@ -15,6 +19,12 @@ with stg_raw__support_tickets as (
 stg_raw__ticket_events as (
 
     select * from {{ ref('stg_raw__ticket_events') }}
+
+),
+
+business_times as (
+
+    select * from {{ cxux_ticket_business_times_relation() }} as ticket_business_times
 
 ),
 
@@ -87,12 +97,20 @@ joined as (
         comment_summary.first_reply_at,
         status_summary.first_solved_at,
         status_summary.last_solved_at,
-        tickets.updated_at
+        tickets.updated_at,
+        business_times.first_reply_business_minutes,
+        business_times.first_resolution_business_minutes,
+        business_times.full_resolution_business_minutes,
+        business_times.is_first_reply_sla_breached,
+        business_times.is_resolution_sla_breached,
+        business_times.is_sla_breached
     from stg_raw__support_tickets as tickets
     left join status_summary
         on tickets.ticket_id = status_summary.ticket_id
     left join comment_summary
         on tickets.ticket_id = comment_summary.ticket_id
+    left join business_times
+        on tickets.ticket_id = business_times.ticket_id
 
 ),
 
@@ -117,6 +135,12 @@ final as (
         is_solved,
         reopen_count > 0 as is_reopened,
         is_solved and public_agent_comment_count = 1 as is_one_touch,
+        first_reply_business_minutes,
+        first_resolution_business_minutes,
+        full_resolution_business_minutes,
+        is_first_reply_sla_breached,
+        is_resolution_sla_breached,
+        is_sla_breached,
         created_at,
         first_reply_at,
         first_solved_at,

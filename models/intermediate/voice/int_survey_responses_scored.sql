@@ -1,11 +1,18 @@
 {#- One row per survey response with its scores.
-    NPS: promoter 9-10, passive 7-8, detractor 0-6 (nps surveys only).
-    Top box: csat 4-5, ces 5-7 (CES 2.0, 1-7 agreement), in_app_rating 4-5; none for
-      CES 1.0 (1-5 effort, lower is better: score_scale '1-5', see cxux_survey_scales).
+    NPS and top box follow the metric definitions (metrics/cx/nps.yml, csat.yml,
+    ces.yml through cxux_metric_registry(); macros/experience/experience_metric_parameters.sql),
+    so a steward's edit moves these flags with metric_values:
+      NPS (nps surveys): promoter >= promoter_min, detractor <= detractor_max, passive
+        in between (defaults 9 and 6); null off the definition's scale.
+      Top box: csat >= csat's cut (4 of 1-5), CES 2.0 (score_scale '1-7') >= ces's
+        cut (5 of 1-7); none for CES 1.0 (1-5 effort, lower is better: score_scale
+        '1-5', see cxux_survey_scales); in_app_rating 4-5 (no metric defines an in-app
+        top box, so the rule is stated here); null off the scale.
     SUS (Brooke 1996): odd items answer - 1, even items 5 - answer, sum x 2.5 (0-100);
       only complete responses (items 1-10 each answered once) get a score.
     UMUX-Lite: (item1 + item2 - 2) x 100 / 12; SUS equivalent 0.65 x raw + 22.9;
       only responses with both items get a score. -#}
+{%- set nps = experience_nps_classes('responses.score', 'nps') %}
 with stg_raw__survey_responses as (
 
     select * from {{ ref('stg_raw__survey_responses') }}
@@ -89,9 +96,9 @@ final as (
         responses.comment_scrubbed,
         case
             when responses.survey_type <> 'nps' then null
-            when responses.score >= 9 then 'promoter'
-            when responses.score >= 7 then 'passive'
-            else 'detractor'
+            when {{ nps['promoter'] }} then 'promoter'
+            when {{ nps['passive'] }} then 'passive'
+            when {{ nps['detractor'] }} then 'detractor'
         end as nps_category,
         case
             when responses.survey_type = 'sus' then
@@ -114,13 +121,14 @@ final as (
         sus_scores.sus_score,
         umux_lite_scores.umux_lite_score,
         0.65 * umux_lite_scores.umux_lite_score + 22.9 as umux_lite_sus_equivalent,
-        case when responses.survey_type = 'nps' then responses.score >= 9 end as is_promoter,
-        case when responses.survey_type = 'nps' then responses.score between 7 and 8 end as is_passive,
-        case when responses.survey_type = 'nps' then responses.score <= 6 end as is_detractor,
+        case when responses.survey_type = 'nps' then {{ nps['promoter'] }} end as is_promoter,
+        case when responses.survey_type = 'nps' then {{ nps['passive'] }} end as is_passive,
+        case when responses.survey_type = 'nps' then {{ nps['detractor'] }} end as is_detractor,
         case
-            when responses.survey_type = 'csat' then responses.score >= 4
-            when responses.survey_type = 'ces' and responses.score_scale = '1-7' then responses.score >= 5
-            when responses.survey_type = 'in_app_rating' then responses.score >= 4
+            when responses.survey_type = 'csat' then {{ experience_top_box('responses.score', 'csat') }}
+            when responses.survey_type = 'ces' and responses.score_scale = '1-7'
+                then {{ experience_top_box('responses.score', 'ces') }}
+            when responses.survey_type = 'in_app_rating' then responses.score between 4 and 5
         end as is_top_box,
         case
             when responses.survey_type = 'sus' then sus_scores.sus_score is not null

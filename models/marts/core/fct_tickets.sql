@@ -1,7 +1,8 @@
 {#- One row per support ticket with reply and resolution timings in calendar
     minutes (rules in int_tickets_timed) and the customer's attributes. The account
     is the ticket's, else the requester's; plan is that customer's plan in force when the
-    ticket was created (cxux_plans_at). -#}
+    ticket was created (cxux_plans_at). Business-minute times and SLA breaches are null
+    unless a help desk adapter with schedules is on (int_tickets_timed). -#}
 with int_tickets_timed as (
 
     select * from {{ ref('int_tickets_timed') }}
@@ -74,6 +75,12 @@ final as (
         tickets.is_solved,
         tickets.is_reopened,
         tickets.is_one_touch,
+        tickets.first_reply_business_minutes,
+        tickets.first_resolution_business_minutes,
+        tickets.full_resolution_business_minutes,
+        tickets.is_first_reply_sla_breached,
+        tickets.is_resolution_sla_breached,
+        tickets.is_sla_breached,
         {{ cxux_to_date('tickets.created_at') }} as created_date,
         tickets.created_at,
         tickets.first_reply_at,

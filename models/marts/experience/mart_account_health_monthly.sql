@@ -1,6 +1,20 @@
 {#- One row per customer (account) and month: the account's CX outcomes next to the
     UX of its users. The spine is fct_customer_months; UX facts are attributed to the
-    account through the account_id they carry (the bridge's paying customer). -#}
+    account through the account_id they carry (the bridge's paying customer).
+
+    NPS, CSAT and LCP p75 are the metrics nps, csat and lcp_p75 with account_id as
+    the slice: the same rows (the definition's filter, e.g. nps's one answer per
+    respondent per survey wave, is_latest_in_wave), the same parameters (promoter_min,
+    detractor_max, cut and scale through the facts' flags; percentile and method) and
+    the same formulas (cxux_nps_value, cxux_share_value, cxux_percentile_at_rank) as
+    metric_values, at the metric's month (cxux_period_start). Summed over the accounts
+    of a segment they give metric_values' segment slice for the same month, except for
+    answers of accounts with no customer-month (outside the spine). -#}
+
+{%- set nps = experience_metric('nps', 'nps', 'fct_survey_responses') -%}
+{%- set csat = experience_metric('csat', 'top_box', 'fct_survey_responses') -%}
+{%- set lcp = experience_metric('lcp_p75', 'percentile', 'fct_page_views') -%}
+{%- set lcp_percentile = experience_percentile('lcp_p75') %}
 
 with
 
@@ -71,19 +85,34 @@ page_view_months as (
 
 ),
 
--- p75 LCP per account-month = percentile_cont(0.75): the value at position
--- 1 + 0.75 (n - 1) of the sorted values, interpolated linearly between the two ranks
--- around it. Computed from a sort, not with a percentile aggregate: that aggregate
--- keeps every value of every group in a hash table that cannot spill, and inside
--- this query it ran 40x slower once DuckDB was short of memory (issue 6); a sort spills.
+-- p75 LCP per account-month: metric lcp_p75's percentile and method over its rows,
+-- read off ranks by the metric layer's cxux_percentile_at_rank (the "sort" strategy
+-- of cxux_metric_percentile_aggregated): values counted per account-month, a running
+-- count in order, the percentile at its rank. A percentile aggregate keeps every value
+-- of every group in a hash table that cannot spill, and inside this query it ran 40x
+-- slower once DuckDB was short of memory (issue 6); a sort spills.
 lcp_values as (
 
     select
         account_id,
-        cast({{ dbt.date_trunc('month', 'occurred_at') }} as date) as month_start,
-        lcp_ms
+        {{ cxux_period_start('month', lcp['time']) }} as month_start,
+        {{ cxux_double(experience_metric_parameter(lcp, 'measure')) }} as measure_value
     from page_views
-    where account_id is not null and lcp_ms is not null
+    where account_id is not null
+        and {{ lcp['time'] }} is not null
+        and {{ experience_metric_filter(lcp) }}
+
+),
+
+lcp_value_counts as (
+
+    select
+        account_id,
+        month_start,
+        measure_value,
+        count(measure_value) as value_count
+    from lcp_values
+    group by 1, 2, 3
 
 ),
 
@@ -92,11 +121,14 @@ lcp_ranked as (
     select
         account_id,
         month_start,
-        lcp_ms,
-        row_number() over (partition by account_id, month_start order by lcp_ms) as lcp_rank,
-        1 + 0.75 * cast(count(*) over (partition by account_id, month_start) - 1 as {{ cxux_type_double() }})
-            as p75_position
-    from lcp_values
+        measure_value,
+        sum(value_count) over (
+            partition by account_id, month_start
+            order by measure_value
+            rows between unbounded preceding and current row
+        ) as cumulative_count,
+        sum(value_count) over (partition by account_id, month_start) as row_count
+    from lcp_value_counts
 
 ),
 
@@ -105,75 +137,59 @@ lcp_p75_months as (
     select
         account_id,
         month_start,
-        min(case when lcp_rank = floor(p75_position) then lcp_ms end) as lower_lcp_ms,
-        min(case when lcp_rank = ceil(p75_position) then lcp_ms end) as upper_lcp_ms,
-        min(p75_position - floor(p75_position)) as upper_weight
+        {{ cxux_percentile_at_rank('measure_value', 'cumulative_count', 'row_count',
+                                   lcp_percentile['fraction'], lcp_percentile['method']) }} as lcp_p75_ms
     from lcp_ranked
-    where lcp_rank in (floor(p75_position), ceil(p75_position))
     group by 1, 2
 
 ),
 
-responses_with_month as (
-
-    select
-        response_id,
-        survey_type,
-        account_id,
-        user_id,
-        responded_at,
-        score,
-        is_promoter,
-        is_detractor,
-        is_top_box,
-        sus_score,
-        cast({{ dbt.date_trunc('month', 'responded_at') }} as date) as month_start
-    from survey_responses
-    where account_id is not null
-
-),
-
--- Account NPS rule: one answer per respondent per month (the survey wave): the
--- latest response of each user counts; every respondent of the account counts once.
--- Responses without a user count individually.
-nps_ranked as (
-
-    select
-        responses_with_month.*,
-        row_number() over (
-            partition by account_id, month_start, coalesce(user_id, response_id)
-            order by responded_at desc, response_id desc
-        ) as respondent_rank
-    from responses_with_month
-    where survey_type = 'nps' and score is not null
-
-),
-
+-- Account NPS: metric nps's rows (its filter: nps answers, one per respondent per
+-- survey wave, is_latest_in_wave) at the month of the answer; n counts the answers
+-- on the scale (is_promoter not null), as cxux_metric_nps does.
 nps_months as (
 
     select
         account_id,
-        month_start,
-        count(*) as nps_responses,
+        {{ cxux_period_start('month', nps['time']) }} as month_start,
+        count(is_promoter) as nps_responses,
         sum(case when is_promoter then 1 else 0 end) as nps_promoters,
         sum(case when is_detractor then 1 else 0 end) as nps_detractors
-    from nps_ranked
-    where respondent_rank = 1
+    from survey_responses
+    where account_id is not null
+        and {{ nps['time'] }} is not null
+        and {{ experience_metric_filter(nps) }}
     group by 1, 2
 
 ),
 
--- CSAT and SUS are per interaction: every response counts.
-other_survey_months as (
+-- CSAT: metric csat's rows; every answer on the scale counts (is_top_box not null).
+csat_months as (
 
     select
         account_id,
-        month_start,
-        sum(case when survey_type = 'csat' and score is not null then 1 else 0 end) as csat_responses,
-        sum(case when survey_type = 'csat' and is_top_box then 1 else 0 end) as csat_top_box_responses,
-        sum(case when survey_type = 'sus' and sus_score is not null then 1 else 0 end) as sus_responses,
-        avg(case when survey_type = 'sus' then sus_score end) as sus_mean
-    from responses_with_month
+        {{ cxux_period_start('month', csat['time']) }} as month_start,
+        count(is_top_box) as csat_responses,
+        sum(case when is_top_box then 1 else 0 end) as csat_top_box_responses
+    from survey_responses
+    where account_id is not null
+        and {{ csat['time'] }} is not null
+        and {{ experience_metric_filter(csat) }}
+    group by 1, 2
+
+),
+
+-- SUS is per interaction: every scored response counts.
+sus_months as (
+
+    select
+        account_id,
+        cast({{ dbt.date_trunc('month', 'responded_at') }} as date) as month_start,
+        count(sus_score) as sus_responses,
+        avg(sus_score) as sus_mean
+    from survey_responses
+    where account_id is not null
+        and survey_type = 'sus'
     group by 1, 2
 
 ),
@@ -216,8 +232,8 @@ joined as (
         coalesce(nps_months.nps_responses, 0) as nps_responses,
         coalesce(nps_months.nps_promoters, 0) as nps_promoters,
         coalesce(nps_months.nps_detractors, 0) as nps_detractors,
-        coalesce(other_survey_months.csat_responses, 0) as csat_responses,
-        coalesce(other_survey_months.csat_top_box_responses, 0) as csat_top_box_responses,
+        coalesce(csat_months.csat_responses, 0) as csat_responses,
+        coalesce(csat_months.csat_top_box_responses, 0) as csat_top_box_responses,
         coalesce(customer_months.ticket_count, 0) as ticket_count,
         coalesce(bug_ticket_months.bug_ticket_count, 0) as bug_ticket_count,
         customer_months.revenue,
@@ -239,11 +255,9 @@ joined as (
         coalesce(page_view_months.page_loads, 0) as page_loads,
         coalesce(page_view_months.cwv_measured_page_loads, 0) as cwv_measured_page_loads,
         coalesce(page_view_months.cwv_passing_page_loads, 0) as cwv_passing_page_loads,
-        lcp_p75_months.lower_lcp_ms
-            + (lcp_p75_months.upper_lcp_ms - lcp_p75_months.lower_lcp_ms) * lcp_p75_months.upper_weight
-            as lcp_p75_ms,
-        coalesce(other_survey_months.sus_responses, 0) as sus_responses,
-        other_survey_months.sus_mean,
+        lcp_p75_months.lcp_p75_ms,
+        coalesce(sus_months.sus_responses, 0) as sus_responses,
+        sus_months.sus_mean,
         account_seat_months.paid_seats,
         account_seat_months.active_users
 
@@ -263,9 +277,12 @@ joined as (
     left join nps_months
         on customer_months.account_id = nps_months.account_id
         and customer_months.month_start = nps_months.month_start
-    left join other_survey_months
-        on customer_months.account_id = other_survey_months.account_id
-        and customer_months.month_start = other_survey_months.month_start
+    left join csat_months
+        on customer_months.account_id = csat_months.account_id
+        and customer_months.month_start = csat_months.month_start
+    left join sus_months
+        on customer_months.account_id = sus_months.account_id
+        and customer_months.month_start = sus_months.month_start
     left join bug_ticket_months
         on customer_months.account_id = bug_ticket_months.account_id
         and customer_months.month_start = bug_ticket_months.month_start
@@ -290,10 +307,10 @@ final as (
         nps_responses,
         nps_promoters,
         nps_detractors,
-        {{ experience_nps('nps_promoters', 'nps_detractors', 'nps_responses') }} as nps,
+        {{ cxux_nps_value('nps_promoters', 'nps_detractors', 'nps_responses') }} as nps,
         csat_responses,
         csat_top_box_responses,
-        {{ cxux_safe_divide('csat_top_box_responses', 'csat_responses') }} as csat,
+        {{ cxux_share_value('csat_top_box_responses', 'csat_responses') }} as csat,
         ticket_count,
         bug_ticket_count,
         revenue,

@@ -4,7 +4,14 @@
     the customer never reached it). Scores come from surveys at the stage's touchpoint
     (post_purchase, onboarding, in_product, post_support) and from the stage's own
     behaviour (orders, task attempts, tickets). headline_score is the one number a lead
-    reads per stage; the columns next to it give every instrument. -#}
+    reads per stage; the columns next to it give every instrument.
+    CSAT and CES top-box shares are the metrics csat and ces per account and
+    touchpoint: their rows (filter), cut and scale (the facts' is_top_box) and
+    formula (cxux_share_value); their bars are the metrics' current targets. -#}
+
+{%- set csat = experience_metric('csat', 'top_box', 'fct_survey_responses') -%}
+{%- set ces = experience_metric('ces', 'top_box', 'fct_survey_responses') -%}
+{%- set ces_mean = experience_metric('ces_mean', 'average', 'fct_survey_responses') %}
 
 with
 
@@ -58,14 +65,15 @@ survey_touchpoints as (
         count(*) as survey_responses,
         min(responded_at) as first_response_at,
         max(responded_at) as last_response_at,
-        sum(case when survey_type = 'csat' then 1 else 0 end) as csat_responses,
-        {{ cxux_safe_divide("sum(case when survey_type = 'csat' and is_top_box then 1 else 0 end)",
-                            "sum(case when survey_type = 'csat' then 1 else 0 end)") }} as csat_top_box_share,
+        count(case when {{ experience_metric_filter(csat) }} then is_top_box end) as csat_responses,
+        {{ cxux_share_value("sum(case when " ~ experience_metric_filter(csat) ~ " and is_top_box then 1 else 0 end)",
+                            "count(case when " ~ experience_metric_filter(csat) ~ " then is_top_box end)") }} as csat_top_box_share,
         avg(case when survey_type = 'csat' then score end) as csat_mean,
-        sum(case when survey_type = 'ces' then 1 else 0 end) as ces_responses,
-        {{ cxux_safe_divide("sum(case when survey_type = 'ces' and is_top_box then 1 else 0 end)",
-                            "sum(case when survey_type = 'ces' then 1 else 0 end)") }} as ces_top_box_share,
-        avg(case when survey_type = 'ces' then score end) as ces_mean,
+        count(case when {{ experience_metric_filter(ces) }} then is_top_box end) as ces_responses,
+        {{ cxux_share_value("sum(case when " ~ experience_metric_filter(ces) ~ " and is_top_box then 1 else 0 end)",
+                            "count(case when " ~ experience_metric_filter(ces) ~ " then is_top_box end)") }} as ces_top_box_share,
+        -- metric ces_mean's rows (CES 2.0: a 1-5 CES 1.0 answer is on another scale)
+        avg(case when {{ experience_metric_filter(ces_mean) }} then score end) as ces_mean,
         sum(case when survey_type = 'sus' then 1 else 0 end) as sus_responses,
         avg(case when survey_type = 'sus' then sus_score end) as sus_mean,
         sum(case when survey_type = 'umux_lite' then 1 else 0 end) as umux_lite_responses,
@@ -232,12 +240,12 @@ final as (
             when 'in_app_rating_mean' then in_app_rating_mean
             when 'task_success_rate' then task_success_rate
         end as headline_score,
-        -- the bar per instrument (assumptions, see _experience__models.yml): top-box shares
-        -- >= 0.80 (the catalog's CSAT and CES targets), SUS and UMUX-Lite >= 68 (the SUS
+        -- the bar per instrument (see _experience__models.yml): top-box shares >= the
+        -- current target of metric csat or ces, SUS and UMUX-Lite >= 68 (the SUS
         -- average), in-app rating >= 4, task success >= the link mart's good band
         case headline_metric
-            when 'csat_top_box_share' then csat_top_box_share >= 0.8
-            when 'ces_top_box_share' then ces_top_box_share >= 0.8
+            when 'csat_top_box_share' then csat_top_box_share >= {{ experience_metric_current_target(csat) }}
+            when 'ces_top_box_share' then ces_top_box_share >= {{ experience_metric_current_target(ces) }}
             when 'sus_mean' then sus_mean >= 68
             when 'umux_lite_mean' then umux_lite_mean >= 68
             when 'in_app_rating_mean' then in_app_rating_mean >= 4

@@ -4,7 +4,7 @@
     with all other region-months by a pooled two-proportion z-test (negative = worse),
     and ranked from the worst, so an incident is found from the data alone. -#}
 
-{%- set min_attempts = var('cxux_hotspot_min_task_attempts', 30) -%}
+{%- set min_attempts = experience_setting('cxux_hotspot_min_task_attempts') -%}
 
 with
 

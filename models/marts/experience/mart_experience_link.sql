@@ -14,14 +14,20 @@
 {%- set levels = ['account', 'region'] -%}
 {%- set signals = [
     {'name': 'task_success_rate', 'label': 'Task success rate', 'evidence': 'task_attempts',
-     'min': {'account': var('cxux_link_min_task_attempts', 3), 'region': var('cxux_link_min_region_task_attempts', 30)}},
+     'min': {'account': experience_setting('cxux_link_min_task_attempts'), 'region': experience_setting('cxux_link_min_region_task_attempts')}},
     {'name': 'cwv_pass_rate', 'label': 'Core Web Vitals pass rate', 'evidence': 'cwv_measured_page_loads',
-     'min': {'account': var('cxux_link_min_page_loads', 3), 'region': var('cxux_link_min_region_page_loads', 30)}},
+     'min': {'account': experience_setting('cxux_link_min_page_loads'), 'region': experience_setting('cxux_link_min_region_page_loads')}},
     {'name': 'sus_mean', 'label': 'SUS score', 'evidence': 'sus_responses',
-     'min': {'account': 1, 'region': var('cxux_link_min_region_sus_responses', 10)}},
+     'min': {'account': experience_setting('cxux_link_min_sus_responses'), 'region': experience_setting('cxux_link_min_region_sus_responses')}},
 ] -%}
 {%- set bands = [('poor', 1), ('fair', 2), ('good', 3)] -%}
-{%- set min_sample = var('cxux_link_min_sample', 30) -%}
+{%- set min_sample = experience_setting('cxux_link_min_sample') -%}
+{#- NPS and CSAT of a band: the metrics' formulas and nps's interval and confidence
+    over the account-months' counts (mart_account_health_monthly: the metrics' rows
+    and parameters) -#}
+{%- set nps = experience_metric('nps', 'nps', 'fct_survey_responses') -%}
+{%- set nps_interval = experience_metric_parameter(nps, 'interval') -%}
+{%- set nps_confidence = experience_metric_parameter(nps, 'confidence') -%}
 {%- set at_risk = 'account_health.is_churned_within_two_months is not null and account_health.is_churned_next_month is not null' -%}
 
 with
@@ -214,13 +220,18 @@ final as (
         nps_responses,
         nps_promoters,
         nps_detractors,
-        {{ experience_nps('nps_promoters', 'nps_detractors', 'nps_responses') }} as nps,
-        {{ cxux_nps_bound('rocks', 'nps_promoters', 'nps_detractors', 'nps_responses', 0.95, 'lower') }} as nps_ci_lower,
-        {{ cxux_nps_bound('rocks', 'nps_promoters', 'nps_detractors', 'nps_responses', 0.95, 'upper') }} as nps_ci_upper,
+        {{ cxux_nps_value('nps_promoters', 'nps_detractors', 'nps_responses') }} as nps,
+        {% if nps_interval == 'none' -%}
+        cast(null as {{ cxux_type_double() }}) as nps_ci_lower,
+        cast(null as {{ cxux_type_double() }}) as nps_ci_upper,
+        {%- else -%}
+        {{ cxux_nps_bound(nps_interval, 'nps_promoters', 'nps_detractors', 'nps_responses', nps_confidence, 'lower') }} as nps_ci_lower,
+        {{ cxux_nps_bound(nps_interval, 'nps_promoters', 'nps_detractors', 'nps_responses', nps_confidence, 'upper') }} as nps_ci_upper,
+        {%- endif %}
 
         csat_responses,
         csat_top_box_responses,
-        {{ cxux_safe_divide('csat_top_box_responses', 'csat_responses') }} as csat,
+        {{ cxux_share_value('csat_top_box_responses', 'csat_responses') }} as csat,
         tickets,
         bug_tickets,
         {{ cxux_safe_divide('tickets', 'account_months') }} as tickets_per_account_month,

@@ -12,13 +12,13 @@
 
 {%- set signals = [
     {'name': 'task_success_rate', 'label': 'Task success rate', 'evidence': 'task_attempts',
-     'min': var('cxux_link_min_task_attempts', 3)},
+     'min': experience_setting('cxux_link_min_task_attempts')},
     {'name': 'cwv_pass_rate', 'label': 'Core Web Vitals pass rate', 'evidence': 'cwv_measured_page_loads',
-     'min': var('cxux_link_min_page_loads', 3)},
-    {'name': 'sus_mean', 'label': 'SUS score', 'evidence': 'sus_responses', 'min': 1},
+     'min': experience_setting('cxux_link_min_page_loads')},
+    {'name': 'sus_mean', 'label': 'SUS score', 'evidence': 'sus_responses', 'min': experience_setting('cxux_link_min_sus_responses')},
 ] -%}
 {%- set bands = [('poor', 1), ('fair', 2), ('good', 3)] -%}
-{%- set min_sample = var('cxux_link_min_sample', 30) -%}
+{%- set min_sample = experience_setting('cxux_link_min_sample') -%}
 
 with
 

@@ -10,17 +10,18 @@
 {#- evidence/min: the account-month needs this much data for the signal to mean
     something (a task success rate of 1 attempt is 0 or 1); the same minimums as the
     bands in mart_experience_link. -#}
-{%- set min_attempts = var('cxux_link_min_task_attempts', 3) -%}
-{%- set min_page_loads = var('cxux_link_min_page_loads', 3) -%}
+{%- set min_attempts = experience_setting('cxux_link_min_task_attempts') -%}
+{%- set min_page_loads = experience_setting('cxux_link_min_page_loads') -%}
+{%- set min_sus_responses = experience_setting('cxux_link_min_sus_responses') -%}
 {%- set signals = [
     {'name': 'task_success_rate', 'label': 'Task success rate', 'direction': 'higher_is_better', 'evidence': 'task_attempts', 'min': min_attempts},
     {'name': 'time_on_task_geomean_seconds', 'label': 'Time on task (geometric mean, s)', 'direction': 'lower_is_better', 'evidence': 'timed_successes', 'min': min_attempts},
     {'name': 'cwv_pass_rate', 'label': 'Core Web Vitals pass rate', 'direction': 'higher_is_better', 'evidence': 'cwv_measured_page_loads', 'min': min_page_loads},
     {'name': 'lcp_p75_ms', 'label': 'LCP p75 (ms)', 'direction': 'lower_is_better', 'evidence': 'page_loads', 'min': min_page_loads},
-    {'name': 'sus_mean', 'label': 'SUS score', 'direction': 'higher_is_better', 'evidence': 'sus_responses', 'min': 1},
+    {'name': 'sus_mean', 'label': 'SUS score', 'direction': 'higher_is_better', 'evidence': 'sus_responses', 'min': min_sus_responses},
     {'name': 'seat_utilisation', 'label': 'Seat utilisation', 'direction': 'higher_is_better', 'evidence': 'paid_seats', 'min': 1},
 ] -%}
-{%- set min_sample = var('cxux_link_min_sample', 30) -%}
+{%- set min_sample = experience_setting('cxux_link_min_sample') -%}
 
 with
 

@@ -1,12 +1,10 @@
 {#- One row per metric, grain, period and slice: every metric model of the
-    registry (metrics/**/*.yml via `cxux metrics compile`), unioned. The column
-    list is spelled out so a change in one metric model cannot shift columns.
+    registry (metrics/**/*.yml via `cxux metrics compile`), unioned. The columns
+    are the enforced contract's (_metrics__models.yml, the one place they are
+    declared), selected by name so a change in one metric model cannot shift them.
     A metric that is not configured in this build (its domain is off:
     metric_availability) is left out: its model reads empty or partial facts. -#}
-{%- set columns = ['metric_name', 'grain', 'period_start', 'period_end', 'dimension_name',
-                   'dimension_value', 'value', 'numerator', 'denominator', 'sample_size',
-                   'ci_lower', 'ci_upper', 'ci_method', 'confidence', 'min_sample',
-                   'is_sample_sufficient', 'target', 'status', 'direction', 'unit'] -%}
+{%- set columns = model['columns'].keys() | list -%}
 {%- set definitions = cxux_metric_registry_or_empty() -%}
 {%- set configured = [] -%}
 {%- for row in cxux_metric_availability() if not row.reasons -%}

@@ -1,0 +1,37 @@
+{#- The raw contract's `accounts`, one row per account group of the identity crosswalk: what
+    staging reads for accounts while any source adapter is on. Each attribute comes from the
+    group's first record (by cxux_identity_system_priority) that has it; account_type and
+    segment, which the contract requires and systems rarely hold, default to
+    var cxux_identity_defaults. -#}
+{{ config(enabled=cxux_enabled_adapters() | length > 0) }}
+
+{%- set defaults = var('cxux_identity_defaults') -%}
+
+with records as (
+    select
+        records.*,
+        {#- newest first: a record given once per email it held names its current email -#}
+        -1 * {{ dbt.datediff("cast('2000-01-01' as " ~ dbt.type_timestamp() ~ ")", 'coalesce(records.updated_at, records.created_at)', 'second') }} as newest_first,
+        crosswalk.account_id
+    from {{ ref('cxux_identity__records') }} as records
+    inner join {{ ref('cxux_identity_crosswalk') }} as crosswalk
+        on crosswalk.source_system = records.source_system
+        and crosswalk.entity = records.entity
+        and crosswalk.native_id = records.native_id
+    where records.entity = 'account'
+)
+
+select
+    cast(account_id as {{ dbt.type_string() }}) as account_id,
+    cast(coalesce({{ cxux_first_value_by('account_type', ['record_rank_key']) }},
+                  '{{ defaults.account_type }}') as {{ dbt.type_string() }}) as account_type,
+    cast({{ cxux_first_value_by('display_name', ['record_rank_key']) }} as {{ dbt.type_string() }}) as account_name,
+    cast({{ cxux_first_value_by('email', ['record_rank_key', 'newest_first']) }} as {{ dbt.type_string() }}) as email,
+    cast(coalesce({{ cxux_first_value_by('segment', ['record_rank_key']) }},
+                  '{{ defaults.segment }}') as {{ dbt.type_string() }}) as segment,
+    cast({{ cxux_first_value_by('country_code', ['record_rank_key']) }} as {{ dbt.type_string() }}) as country_code,
+    cast({{ cxux_first_value_by('acquisition_channel', ['record_rank_key']) }} as {{ dbt.type_string() }}) as acquisition_channel,
+    min(created_at) as created_at,
+    max(coalesce(updated_at, created_at)) as updated_at
+from records
+group by account_id

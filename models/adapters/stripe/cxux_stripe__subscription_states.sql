@@ -1,0 +1,312 @@
+{#- Helper of the Stripe adapter: the state of each subscription at every instant something
+    about it may have changed, one row per subscription and instant (docs/adapters/stripe.md).
+
+    Status (subscription_history versions) in four groups:
+      paying       active, past_due
+      not_started  trialing, incomplete (no revenue yet)
+      paused       paused, unpaid (no revenue while it lasts)
+      ended        canceled, incomplete_expired
+    A version holds from: ended_at (else canceled_at) for an ended version; trial_end for the
+    first paying version after a trial; else _fivetran_start. A subscription whose first
+    version is paying, paused or ended was paying from coalesce(trial_end, start_date): a
+    synthetic paying version is added there (loaders without history give one version).
+
+    Items (invoice lines of type subscription, not the negative "unused time" prorations):
+    each subscription item bills a price and a quantity from the line's period_start until
+    its next line. Item MRR = unit_amount / 100 x quantity per month (macro
+    cxux_monthly_amount: yearly / 12, weekly x 52 / 12, daily x 365 / 12, all / interval_count);
+    metered and one-time prices give 0 and no seats.
+
+    Discounts (discount + coupon, forever and repeating; once is not recurring): in force
+    from start until end. mrr = gross x (1 - percent_off / 100) - amount_off / 100 per
+    month (by the subscription's billing interval), floored at 0, and 0 unless paying.
+    product_price_id = the price of the item with the highest MRR (ties: price id). mrr is
+    rounded to cents (once, here). -#}
+with subscription_history as (
+
+    select * from {{ source('cxux_stripe', 'subscription_history') }}
+
+),
+
+invoice_line_item as (
+
+    select * from {{ source('cxux_stripe', 'invoice_line_item') }}
+
+),
+
+price as (
+
+    select * from {{ source('cxux_stripe', 'price') }}
+
+),
+
+discount as (
+
+    select * from {{ source('cxux_stripe', 'discount') }}
+
+),
+
+coupon as (
+
+    select * from {{ source('cxux_stripe', 'coupon') }}
+
+),
+
+versions_grouped as (
+
+    select
+        id as subscription_id,
+        customer_id,
+        _fivetran_start,
+        start_date,
+        trial_end,
+        ended_at,
+        canceled_at,
+        cancellation_details_reason,
+        cancellation_details_feedback,
+        case
+            when lower(status) in ('active', 'past_due') then 'paying'
+            when lower(status) in ('trialing', 'incomplete') then 'not_started'
+            when lower(status) in ('paused', 'unpaid') then 'paused'
+            when lower(status) in ('canceled', 'incomplete_expired') then 'ended'
+        end as status_group,
+        row_number() over (partition by id order by _fivetran_start) as version_number
+    from subscription_history
+
+),
+
+versions_sequenced as (
+
+    select
+        *,
+        lag(status_group) over (partition by subscription_id order by _fivetran_start) as previous_group
+    from versions_grouped
+
+),
+
+versions as (
+
+    select
+        subscription_id,
+        customer_id,
+        status_group,
+        case
+            when status_group = 'ended' then coalesce(ended_at, canceled_at, _fivetran_start)
+            when status_group = 'paying' and previous_group = 'not_started'
+                then coalesce(trial_end, _fivetran_start)
+            else _fivetran_start
+        end as valid_from,
+        version_number * 2 as sequence_number,
+        cancellation_details_reason,
+        cancellation_details_feedback
+    from versions_sequenced
+
+    union all
+
+    -- the start of a subscription first seen already paying (or past it)
+    select
+        subscription_id,
+        customer_id,
+        'paying' as status_group,
+        coalesce(trial_end, start_date) as valid_from,
+        1 as sequence_number,
+        cast(null as {{ dbt.type_string() }}) as cancellation_details_reason,
+        cast(null as {{ dbt.type_string() }}) as cancellation_details_feedback
+    from versions_sequenced
+    where version_number = 1
+        and status_group in ('paying', 'paused', 'ended')
+        and coalesce(trial_end, start_date) is not null
+
+),
+
+item_lines as (
+
+    select
+        subscription_id,
+        coalesce(subscription_item_id, price_id, plan_id) as item_key,
+        coalesce(price_id, plan_id) as price_id,
+        quantity,
+        period_start as valid_from,
+        row_number() over (
+            partition by subscription_id, coalesce(subscription_item_id, price_id, plan_id), period_start
+            order by coalesce(amount, 0) desc, id desc
+        ) as duplicate_rank
+    from invoice_line_item
+    where lower(type) = 'subscription'
+        and subscription_id is not null
+        and (not coalesce(proration, false) or coalesce(amount, 0) >= 0)
+
+),
+
+item_states as (
+
+    select
+        item_lines.subscription_id,
+        item_lines.item_key,
+        item_lines.price_id,
+        item_lines.valid_from,
+        lead(item_lines.valid_from) over (
+            partition by item_lines.subscription_id, item_lines.item_key
+            order by item_lines.valid_from
+        ) as valid_to,
+        case
+            when lower(price.recurring_usage_type) = 'metered' or price.recurring_interval is null then 0
+            else {{ cxux_monthly_amount('price.unit_amount / 100.0 * coalesce(item_lines.quantity, 1)',
+                                        'price.recurring_interval', 'price.recurring_interval_count') }}
+        end as item_mrr,
+        case
+            when lower(price.recurring_usage_type) = 'metered' or price.recurring_interval is null then 0
+            else coalesce(item_lines.quantity, 1)
+        end as seats,
+        lower(price.recurring_interval) as billing_interval,
+        price.recurring_interval_count as billing_interval_count,
+        upper(price.currency) as currency
+    from item_lines
+    left join price
+        on item_lines.price_id = price.id
+    where item_lines.duplicate_rank = 1
+
+),
+
+discount_windows as (
+
+    select
+        discount.subscription_id,
+        discount.{{ adapter.quote('start') }} as valid_from,
+        discount.{{ adapter.quote('end') }} as valid_to,
+        coupon.percent_off,
+        coupon.amount_off
+    from discount
+    inner join coupon
+        on discount.coupon_id = coupon.id
+    where discount.subscription_id is not null
+        and lower(coalesce(coupon.duration, 'forever')) <> 'once'
+
+),
+
+instants as (
+
+    select subscription_id, valid_from as state_at from versions where valid_from is not null
+    union
+    select subscription_id, valid_from as state_at from item_states where valid_from is not null
+    union
+    select subscription_id, valid_from as state_at from discount_windows where valid_from is not null
+    union
+    select subscription_id, valid_to as state_at from discount_windows where valid_to is not null
+
+),
+
+status_ranked as (
+
+    select
+        instants.subscription_id,
+        instants.state_at,
+        versions.customer_id,
+        versions.status_group,
+        versions.cancellation_details_reason,
+        versions.cancellation_details_feedback,
+        row_number() over (
+            partition by instants.subscription_id, instants.state_at
+            order by versions.valid_from desc, versions.sequence_number desc
+        ) as status_rank
+    from instants
+    inner join versions
+        on instants.subscription_id = versions.subscription_id
+        and versions.valid_from <= instants.state_at
+
+),
+
+items_in_force as (
+
+    select
+        instants.subscription_id,
+        instants.state_at,
+        item_states.price_id,
+        item_states.item_mrr,
+        item_states.seats,
+        item_states.billing_interval,
+        item_states.billing_interval_count,
+        item_states.currency,
+        row_number() over (
+            partition by instants.subscription_id, instants.state_at
+            order by item_states.item_mrr desc, item_states.price_id
+        ) as item_rank
+    from instants
+    inner join item_states
+        on instants.subscription_id = item_states.subscription_id
+        and item_states.valid_from <= instants.state_at
+        and (item_states.valid_to is null or item_states.valid_to > instants.state_at)
+
+),
+
+items_summed as (
+
+    select
+        subscription_id,
+        state_at,
+        sum(item_mrr) as gross_mrr,
+        sum(seats) as seats,
+        max(case when item_rank = 1 then price_id end) as product_price_id,
+        max(case when item_rank = 1 then billing_interval end) as billing_interval,
+        max(case when item_rank = 1 then billing_interval_count end) as billing_interval_count,
+        max(case when item_rank = 1 then currency end) as currency
+    from items_in_force
+    group by subscription_id, state_at
+
+),
+
+discounts_in_force as (
+
+    select
+        instants.subscription_id,
+        instants.state_at,
+        max(coalesce(discount_windows.percent_off, 0)) as percent_off,
+        sum(coalesce(discount_windows.amount_off, 0)) as amount_off
+    from instants
+    inner join discount_windows
+        on instants.subscription_id = discount_windows.subscription_id
+        and discount_windows.valid_from <= instants.state_at
+        and (discount_windows.valid_to is null or discount_windows.valid_to > instants.state_at)
+    group by instants.subscription_id, instants.state_at
+
+),
+
+final as (
+
+    select
+        status_ranked.subscription_id,
+        status_ranked.customer_id,
+        status_ranked.state_at,
+        status_ranked.status_group,
+        items_summed.product_price_id,
+        items_summed.currency,
+        cast(case when status_ranked.status_group = 'paying' then coalesce(items_summed.seats, 0) else 0 end
+            as {{ dbt.type_bigint() }}) as seats,
+        coalesce(items_summed.gross_mrr, 0) as gross_mrr,
+        round(case
+            when status_ranked.status_group = 'paying' then greatest(
+                coalesce(items_summed.gross_mrr, 0)
+                    * (1 - coalesce(discounts_in_force.percent_off, 0) / 100.0)
+                    - coalesce({{ cxux_monthly_amount('discounts_in_force.amount_off / 100.0',
+                                                      'items_summed.billing_interval',
+                                                      'items_summed.billing_interval_count') }}, 0),
+                0)
+            else 0
+        end, 2) as mrr,
+        case
+            when status_ranked.status_group = 'ended'
+                then {{ cxux_stripe_cancel_reason('status_ranked.cancellation_details_feedback',
+                                                  'status_ranked.cancellation_details_reason') }}
+        end as cancel_reason
+    from status_ranked
+    left join items_summed
+        on status_ranked.subscription_id = items_summed.subscription_id
+        and status_ranked.state_at = items_summed.state_at
+    left join discounts_in_force
+        on status_ranked.subscription_id = discounts_in_force.subscription_id
+        and status_ranked.state_at = discounts_in_force.state_at
+    where status_ranked.status_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+{{ cxux_raw_input('users') }}
