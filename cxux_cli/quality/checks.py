@@ -125,7 +125,7 @@ def _sql_literal(value) -> str:
 
 def raw_checks(
     contract: dict[str, Table],
-    schema: str,
+    relations: str | dict[str, tuple[str, str]],
     as_of: dt.datetime,
     previous_counts: dict[str, int] | None = None,
     row_counts: dict[str, int] | None = None,
@@ -134,15 +134,19 @@ def raw_checks(
 ) -> list[Check]:
     """Checks for every raw table of the contract (row_counts: current rows per table).
 
-    earliest and future_slack: the timestamp bounds staging applies (dbt vars
-    cxux_min_timestamp and cxux_future_tolerance_hours; runner.timestamp_bounds).
+    relations: where each table is read, {name: (schema, relation)}: what staging read
+    (the raw_input__<table> views, runner.raw_relations); a schema name reads the tables
+    of that schema. earliest and future_slack: the timestamp bounds staging applies (dbt
+    vars cxux_min_timestamp and cxux_future_tolerance_hours; runner.timestamp_bounds).
     """
+    if isinstance(relations, str):
+        relations = {name: (relations, name) for name in contract}
+    fq = {name: f"{_q(schema)}.{_q(relation)}" for name, (schema, relation) in relations.items()}
     checks: list[Check] = []
     bounds = (earliest, future_slack)
     for table in contract.values():
         rows = (row_counts or {}).get(table.name, 0)
-        checks += _raw_table_checks(table, contract, schema, as_of, previous_counts or {}, rows,
-                                    bounds)
+        checks += _raw_table_checks(table, fq, as_of, previous_counts or {}, rows, bounds)
     return checks
 
 
@@ -153,11 +157,11 @@ def raw_mostly(rows: int, share: float, allowance: int) -> float:
     return round(min(1 - share, max(0.0, 1 - allowance / rows)), 6)
 
 
-def _raw_table_checks(table, contract, schema, as_of, previous_counts, rows,
+def _raw_table_checks(table, relations, as_of, previous_counts, rows,
                       bounds=(EARLIEST_TIMESTAMP, FUTURE_SLACK)) -> list[Check]:
     earliest, future_slack = bounds
     mostly = raw_mostly(rows, RAW_BAD_ROW_TOLERANCE, RAW_BAD_ROW_ALLOWANCE)
-    fq = f"{_q(schema)}.{_q(table.name)}"
+    fq = relations[table.name]
     base = Asset(
         name=f"raw.{table.name}",
         query=f"select *, {row_id_sql(table.primary_key)} as {ROW_ID} from {fq}",
@@ -229,21 +233,21 @@ def _raw_table_checks(table, contract, schema, as_of, previous_counts, rows,
             severity=WARNING,
         ))
 
-    checks += _raw_flag_checks(table, contract, schema, fq, mostly)
+    checks += _raw_flag_checks(table, relations, fq, mostly)
     return checks
 
 
-def _raw_flag_checks(table, contract, schema, fq, mostly) -> list[Check]:
+def _raw_flag_checks(table, relations, fq, mostly) -> list[Check]:
     """FK coverage and the contract's row checks, as boolean columns of one query."""
     joins, flags, labels = [], [], []
     for i, column in enumerate(c for c in table.columns if c.references):
         parent_table, parent_column = column.references.split(".")
-        if parent_table not in contract:
+        if parent_table not in relations:
             continue
         alias = f"p{i}"
         joins.append(
             f"left join (select distinct {_q(parent_column)} as k "
-            f"from {_q(schema)}.{_q(parent_table)}) as {alias} on c.{_q(column.name)} = {alias}.k"
+            f"from {relations[parent_table]}) as {alias} on c.{_q(column.name)} = {alias}.k"
         )
         flag = f"{column.name}__has_parent"
         flags.append(

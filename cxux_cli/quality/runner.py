@@ -130,27 +130,14 @@ def switched_off_raw_tables(warehouse: Warehouse, missing: set[str]) -> set[str]
 
 def build_checks(project: Project, suites, as_of: dt.datetime,
                  warehouse: Warehouse | None = None, vars_: dict | None = None) -> list[Check]:
-    from cxux_cli.contract import load_contract
 
     warehouse = warehouse or DuckDBWarehouse(project.duckdb_path)
     checks: list[Check] = []
     if "raw" in suites:
-        contract = load_contract(project.root)
-        present = warehouse.tables(project.raw_schema)
-        missing = [name for name in contract if name not in present]
-        unexplained = [name for name in missing
-                       if name not in switched_off_raw_tables(warehouse, set(missing))]
-        if unexplained:
-            raise CxuxError(
-                f"{warehouse.name}: raw tables missing from schema "
-                f"{project.raw_schema!r}: {', '.join(unexplained)} (load them, or switch "
-                "their domain off with var cxux_using_<domain>: false; README \"Use cxux "
-                "in your dbt project\")"
-            )
-        contract = {name: table for name, table in contract.items() if name in present}
-        counts = raw_row_counts(project, contract, warehouse)
+        contract, relations = raw_relations(project, warehouse)
+        counts = raw_row_counts(relations, warehouse)
         earliest, future_slack = timestamp_bounds(project, vars_)
-        checks += raw_checks(contract, project.raw_schema, as_of,
+        checks += raw_checks(contract, relations, as_of,
                              load_previous_counts(project, warehouse.state_file), counts,
                              earliest=earliest, future_slack=future_slack)
     if "marts" in suites:
@@ -202,18 +189,52 @@ def run_quality(
     return result
 
 
-def raw_row_counts(project: Project, contract, warehouse: Warehouse | None = None) -> dict[str, int]:
-    warehouse = warehouse or DuckDBWarehouse(project.duckdb_path)
-    return {name: warehouse.count(project.raw_schema, name) for name in contract}
+def raw_relations(project: Project, warehouse: Warehouse):
+    """The raw tables to check and where to read each: ({name: Table}, {name: (schema, relation)}).
+
+    After a build, what staging read: the views raw_input__<table> (models/staging/raw/inputs/:
+    the raw schema, a cxux_<table>_relation var or a source adapter), for the tables whose
+    domain is on. Before the first build, the tables of the raw schema, and a missing one is
+    an error unless the build said its domain is off.
+    """
+    from cxux_cli.contract import load_contract
+    from cxux_cli.relations import manifest_nodes, model_relation
+
+    contract = load_contract(project.root)
+    try:
+        nodes = manifest_nodes(project)
+        inputs = {name: model_relation(nodes, f"raw_input__{name}") for name in contract}
+    except CxuxError:  # no manifest yet, or one from before these views
+        inputs = {}
+    built = {schema: warehouse.tables(schema) for schema in {s for s, _ in inputs.values()}}
+    if inputs and all(relation in built[schema] for schema, relation in inputs.values()):
+        off = switched_off_raw_tables(warehouse, set(contract)) - {"users"}
+        checked = {name: t for name, t in contract.items() if name not in off}
+        return checked, {name: inputs[name] for name in checked}
+
+    present = warehouse.tables(project.raw_schema)
+    missing = [name for name in contract if name not in present]
+    unexplained = [name for name in missing
+                   if name not in switched_off_raw_tables(warehouse, set(missing))]
+    if unexplained:
+        raise CxuxError(
+            f"{warehouse.name}: raw tables missing from schema "
+            f"{project.raw_schema!r}: {', '.join(unexplained)} (load them, or switch "
+            "their domain off with var cxux_using_<domain>: false; README \"Use cxux "
+            "in your dbt project\")"
+        )
+    checked = {name: t for name, t in contract.items() if name in present}
+    return checked, {name: (project.raw_schema, name) for name in checked}
+
+
+def raw_row_counts(relations: dict[str, tuple[str, str]], warehouse: Warehouse) -> dict[str, int]:
+    return {name: warehouse.count(schema, relation) for name, (schema, relation) in relations.items()}
 
 
 def _save_counts(project: Project, warehouse: Warehouse) -> None:
     """Remember this load's raw row counts as the baseline for the volume checks."""
-    from cxux_cli.contract import load_contract
-
-    present = warehouse.tables(project.raw_schema)  # a switched-off domain has no tables
-    contract = {name: t for name, t in load_contract(project.root).items() if name in present}
-    counts = raw_row_counts(project, contract, warehouse)
+    _, relations = raw_relations(project, warehouse)
+    counts = raw_row_counts(relations, warehouse)
     path = state_path(project, warehouse.state_file)
     state = json.loads(path.read_text()) if path.is_file() else {}
     state["raw_row_counts"] = counts

@@ -14,13 +14,16 @@
     This macro is the one list of systems and the contract tables each feeds. -#}
 {% macro cxux_adapter_specs() -%}
     {#- tables: the contract tables its own models give (cxux_<system>__<table>);
-        identities: the kinds of record its cxux_<system>__identities model gives -#}
+        identities: the kinds of record its cxux_<system>__identities model gives;
+        lacks: domains inside its tables that the system does not record (Segment's page
+        calls carry no web vitals), off by default when only such systems feed them -#}
     {{ return({
         'zendesk': {'tables': ['support_tickets', 'ticket_events', 'survey_responses'],
                     'identities': ['account', 'user']},
         'shopify': {'tables': ['products', 'orders', 'order_items'], 'identities': ['account']},
         'stripe': {'tables': ['products', 'subscription_events'], 'identities': ['account']},
-        'segment': {'tables': ['page_views', 'events'], 'identities': ['user']},
+        'segment': {'tables': ['page_views', 'events'], 'identities': ['user'],
+                    'lacks': ['web_vitals']},
         'snowplow': {'tables': ['page_views', 'events'], 'identities': ['user']},
         'delighted': {'tables': ['survey_responses'], 'identities': ['account', 'user']},
     }) }}

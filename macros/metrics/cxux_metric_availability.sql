@@ -1,7 +1,7 @@
 {#- Which metrics this build can compute (issue 16, "domains that can be off").
 
     A metric needs the domain of its fact (config.meta.cxux_domain on the fact in
-    models/marts/core/_core__models.yml) and the domains of the columns it reads other than
+    models/marts/core/_core__models.yml), at least one of its fact's cxux_domain_any, and the domains of the columns it reads other than
     its dimensions (config.meta.cxux_column_domains); a derived metric needs the metrics it
     is built from. When one of them is off (macros/staging/cxux_domains.sql) the metric is
     not configured. Returns one dict per registry metric, in registry order:
@@ -36,6 +36,15 @@
         {%- for domain in needed if not domains[domain].enabled -%}
             {%- do reasons.append(domain ~ ' is off (' ~ domains[domain].reason ~ ')') -%}
         {%- endfor -%}
+        {%- set any_of = (facts.get(metric.model, {}).get('cxux_domain_any') or []) if metric.model else [] -%}
+        {%- if any_of -%}
+            {%- set on = [] -%}
+            {%- for domain in any_of if domains[domain].enabled -%}{%- do on.append(domain) -%}{%- endfor -%}
+            {%- if not on -%}
+                {%- do reasons.append('needs one of ' ~ any_of | join(', ') ~ ', all off') -%}
+            {%- endif -%}
+            {%- do needed.append(any_of | join('|')) -%}
+        {%- endif -%}
         {%- do off_by_name.update({metric.name: reasons}) -%}
         {%- do rows.append({'definition': metric, 'required_domains': needed, 'reasons': reasons}) -%}
     {%- endfor -%}

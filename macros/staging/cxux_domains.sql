@@ -75,6 +75,26 @@
         {%- if not parent.enabled -%}
             {{ return({'enabled': false, 'reason': spec.within ~ ' is off (' ~ parent.reason ~ ')'}) }}
         {%- endif -%}
+        {#- unset, and every table of the parent comes from adapters that do not record this
+            domain (cxux_adapter_specs' lacks): off, as the team would have to say anyway -#}
+        {%- if setting is none -%}
+            {%- set feeders = [] -%}
+            {%- for table_name in specs[spec.within].tables -%}
+                {%- if var.has_var(cxux_raw_relation_var(table_name)) -%}
+                    {%- do feeders.append('var') -%}
+                {%- endif -%}
+                {%- set systems = cxux_adapters_feeding(table_name) -%}
+                {%- do feeders.extend(systems if systems else ['raw']) -%}
+            {%- endfor -%}
+            {%- set adapter_specs = cxux_adapter_specs() -%}
+            {%- set recording = [] -%}
+            {%- for feeder in feeders if feeder not in adapter_specs or domain not in adapter_specs[feeder].get('lacks', []) -%}
+                {%- do recording.append(feeder) -%}
+            {%- endfor -%}
+            {%- if not recording -%}
+                {{ return({'enabled': false, 'reason': 'its data comes from ' ~ feeders | unique | join(', ') ~ ', which does not record ' ~ domain}) }}
+            {%- endif -%}
+        {%- endif -%}
     {%- endif -%}
     {%- set missing = [] -%}
     {%- for table_name in spec.tables if not cxux_raw_table_exists(table_name) -%}

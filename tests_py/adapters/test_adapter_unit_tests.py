@@ -1,0 +1,43 @@
+"""The adapters' dbt unit tests (hand-worked rows in models/adapters/<system>/_<system>__models.yml)
+and data tests, run with each adapter on. An adapter is disabled by default, and dbt skips the
+unit tests of a disabled model without a word, so a default `dbt build` never runs them. The
+Zendesk, Shopify and Segment modules build their adapter end to end; this one covers the
+adapters that have no end-to-end test yet (Stripe, Delighted).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests_py.adapters.test_shopify import load_system
+from tests_py.conftest import REPO, isolated_env
+
+DBT = str(Path(sys.executable).parent / "dbt")
+
+
+@pytest.mark.parametrize("system", ["stripe", "delighted"])
+def test_adapter_models_and_unit_tests_pass(system, tmp_path):
+    env = isolated_env(tmp_path)
+    load_system(env, system)
+    result = subprocess.run(
+        [DBT, "build", "--select", f"+path:models/adapters/{system}",
+         "--vars", json.dumps({f"cxux_adapter_{system}": True, "cxux_as_of": "2026-07-01"})],
+        env=env, cwd=REPO, capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+    # every unit test declared for the adapter really ran and passed (a disabled model's
+    # unit tests would be skipped and the build still pass)
+    declared = yaml.safe_load(
+        (REPO / "models" / "adapters" / system / f"_{system}__models.yml").read_text())
+    names = [test["name"] for test in declared.get("unit_tests", [])]
+    assert names, f"the {system} adapter declares no unit test"
+    passed = [line for line in output.splitlines() if " PASS " in line]
+    for name in names:
+        assert any(f"::{name} " in line for line in passed), (
+            f"unit test {name} did not pass:\n{output[-3000:]}")
