@@ -16,6 +16,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# pyspark (imported by Great Expectations) takes a __main__ with neither __spec__ nor
+# __file__ for its own doctests and exits 0 (pyspark/sql/connect/utils.py); pytest-xdist's
+# workers run with such a __main__, so give it a file.
+_main = sys.modules.get("__main__")
+if _main is not None and getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = __file__
 DEMO_SCALE = os.environ.get("CXUX_TEST_SCALE", "0.1")
 DEMO_SEED = "7"
 DEMO_AS_OF = "2026-06-30"

@@ -20,7 +20,8 @@ from cxux_cli.report import charts
 
 SCHEMA = "marts"
 STATUS_LABELS = {
-    "on_track": "on track",
+    "on_target": "on target",
+    "off_target": "off target",
     "warning": "warning",
     "critical": "critical",
     "insufficient_sample": "thin sample",

@@ -10,7 +10,8 @@ import math
 from html import escape
 
 STATUS_COLOURS = {
-    "on_track": "#1a7f37",
+    "on_target": "#1a7f37",
+    "off_target": "#c05621",
     "warning": "#b7791f",
     "critical": "#c53030",
     "insufficient_sample": "#718096",

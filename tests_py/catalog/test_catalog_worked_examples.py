@@ -242,7 +242,11 @@ def values(catalog_small_warehouse):
 
 
 # Worked examples that need another configuration than catalog_small's build.
-WORKED_ELSEWHERE = {"ces_1_mean": "tests_py/surveys/test_ces_scales.py"}
+WORKED_ELSEWHERE = {"ces_1_mean": "tests_py/surveys/test_ces_scales.py",
+                    # need Zendesk's schedules and SLA policies (the adapter's fixture)
+                    "first_reply_business_minutes_median": "tests_py/adapters/test_zendesk.py",
+                    "full_resolution_business_minutes_median": "tests_py/adapters/test_zendesk.py",
+                    "sla_breach_rate": "tests_py/adapters/test_zendesk.py"}
 
 
 def test_every_catalog_metric_has_a_worked_example():

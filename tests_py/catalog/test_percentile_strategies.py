@@ -14,8 +14,11 @@ from cxux_cli.metrics.catalog import load_definitions
 from tests_py.warehouse import DBT, Warehouse
 
 REPO = Path(__file__).resolve().parents[2]
+# The business-minute medians need the Zendesk adapter's schedules, which the demo data
+# has not: tests_py/adapters/test_zendesk.py works them out by hand instead.
+NOT_IN_DEMO = {"first_reply_business_minutes_median", "full_resolution_business_minutes_median"}
 ORDER_STATISTICS = sorted(d["name"] for d in load_definitions(REPO).definitions
-                          if d["type"] in ("median", "percentile"))
+                          if d["type"] in ("median", "percentile") and d["name"] not in NOT_IN_DEMO)
 
 
 @pytest.fixture(scope="module")

@@ -109,13 +109,16 @@ def domains_switched_off(tmp_path_factory):
 def test_switched_off_domains_are_not_configured_and_the_gate_passes(domains_switched_off):
     env, built = domains_switched_off
     assert "quality: passed" in built.stdout
-    # From the definitions in metrics/: the metrics on fct_tickets, fct_reviews and
+    # From the definitions in metrics/: the metrics on fct_tickets (business minutes and SLA
+    # breaches included), fct_reviews and
     # fct_task_attempts, those reading a web-vital column of fct_page_views, and contact_rate
     # (ticket_count of fct_customer_months).
     expected = {
         "contact_rate", "first_reply_time_median", "first_reply_time_p90",
         "first_resolution_time_median", "full_resolution_time_median",
         "full_resolution_time_p90", "one_touch_resolution_rate", "reopen_rate", "ticket_count",
+        "first_reply_business_minutes_median", "full_resolution_business_minutes_median",
+        "sla_breach_rate",
         "positive_review_share", "review_rating_avg",
         "task_abandonment_rate", "task_error_rate", "task_success_rate", "time_on_task_geomean",
         "apdex", "cls_p75", "core_web_vitals_pass_rate", "fcp_p75", "inp_p75", "lcp_p75",
@@ -140,7 +143,7 @@ def test_report_says_which_metrics_are_not_configured(domains_switched_off, tmp_
     out = tmp_path / "report.html"
     run_cxux("report", "-o", str(out), "--as-of", "2026-06-30", env=env)
     html = out.read_text(encoding="utf-8")
-    assert 'id="not-configured"' in html and "Not configured, so left out (22)" in html
+    assert 'id="not-configured"' in html and "Not configured, so left out (25)" in html
     assert "var cxux_using_tasks is false" in html
 
 

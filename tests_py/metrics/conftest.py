@@ -25,7 +25,11 @@ MARTS = {
                     "created_at", "first_reply_at", "first_solved_at", "last_solved_at",
                     "first_reply_minutes", "first_resolution_minutes",
                     "full_resolution_minutes", "reopen_count", "is_solved", "is_reopened",
-                    "public_agent_comment_count", "is_one_touch", "plan", *CUSTOMER],
+                    "public_agent_comment_count", "is_one_touch", "plan",
+                    # business minutes and SLA breaches (null unless the Zendesk adapter is on)
+                    "first_reply_business_minutes", "first_resolution_business_minutes",
+                    "full_resolution_business_minutes", "is_first_reply_sla_breached",
+                    "is_resolution_sla_breached", "is_sla_breached", *CUSTOMER],
     "fct_survey_responses": ["response_id", "survey_type", "touchpoint", "user_id",
                              "responded_at", "score", "nps_category", "is_promoter",
                              "is_detractor", "is_top_box", "sus_score", "umux_lite_score",

@@ -23,13 +23,13 @@ METRIC_ROWS = [
     ("nps", "2026-02-01", 30.0, 250, 100, 40.0, "warning", "score", None),
     ("nps", "2026-03-01", 32.5, 260, 100, 40.0, "warning", "score", None),
     ("nps", "2026-04-01", 99.0, 10, 100, 40.0, "insufficient_sample", "score", None),
-    ("task_success_rate", "2026-01-01", 0.83, 900, 30, 0.80, "on_track", "share", None),
-    ("task_success_rate", "2026-02-01", 0.81, 950, 30, 0.80, "on_track", "share", None),
+    ("task_success_rate", "2026-01-01", 0.83, 900, 30, 0.80, "on_target", "share", None),
+    ("task_success_rate", "2026-02-01", 0.81, 950, 30, 0.80, "on_target", "share", None),
     ("task_success_rate", "2026-03-01", 0.64, 980, 30, 0.80, "critical", "share", None),
     ("task_success_rate", "2026-04-01", 0.5, 40, 30, 0.80, "critical", "share", None),
     ("task_success_rate", "2026-03-01", 0.41, 5, 30, 0.80, "insufficient_sample", "share",
      ("region", "middle_east_africa")),
-    ("csat", "2026-02-01", 0.82, 60, 30, 0.80, "on_track", "share", None),
+    ("csat", "2026-02-01", 0.82, 60, 30, 0.80, "on_target", "share", None),
     ("csat", "2026-03-01", 0.90, 12, 30, 0.80, "insufficient_sample", "share", None),
 ]
 
