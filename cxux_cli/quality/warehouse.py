@@ -3,9 +3,7 @@
 checks.py defines every expectation once, as SQL over `schema.table` names; runner.py
 turns them into one GX checkpoint. What differs per engine is only how GX connects,
 which tables exist, row counts and a few sample rows: a `Warehouse` says that.
-`DuckDBWarehouse` is the default; PostgreSQL's lives in cxux_cli/engines/publish_postgres.py;
-`SparkWarehouse` checks raw and the unpublished `marts_build` on Spark (cxux_cli/engines/
-publish_spark.py).
+`DuckDBWarehouse` is the default; PostgreSQL's lives in cxux_cli/engines/publish_postgres.py.
 """
 
 from __future__ import annotations
@@ -73,53 +71,5 @@ class DuckDBWarehouse(Warehouse):
 
     def close_datasource(self, datasource) -> None:
         from cxux_cli.quality.gx_duckdb import close_datasource
-
-        close_datasource(datasource)
-
-
-class SparkWarehouse(Warehouse):
-    """The quality checks on Spark: raw and the unpublished marts_build, in one session.
-
-    The checks are written with double-quoted identifiers (checks.py `_q`, standard SQL).
-    Spark reads `"x"` as a string unless ANSI mode and
-    `spark.sql.ansi.doubleQuotedIdentifiers` are on, so the checks run in a session of
-    their own (`newSession()`: the same SparkContext and metastore, its own SQL settings,
-    temporary views and functions), which leaves the settings of the caller's session,
-    e.g. dbt's, alone. Single-quoted text stays a string literal there.
-    """
-
-    state_file = "quality_state.spark.json"
-    SQL_SETTINGS = {
-        "spark.sql.ansi.enabled": "true",
-        "spark.sql.ansi.doubleQuotedIdentifiers": "true",
-        "spark.sql.session.timeZone": "UTC",  # as every cxux session (docs/engines.md)
-    }
-
-    def __init__(self, spark, marts_schema: str = "marts_build", name: str = "spark"):
-        self.spark = spark.newSession()
-        for key, value in self.SQL_SETTINGS.items():
-            self.spark.conf.set(key, value)
-        self.marts_schema = marts_schema
-        self.name = name
-
-    def tables(self, schema: str) -> set[str]:
-        if not self.spark.catalog.databaseExists(schema):
-            return set()
-        return {t.name for t in self.spark.catalog.listTables(schema) if not t.isTemporary}
-
-    def count(self, schema: str, table: str) -> int:
-        return self.spark.table(f"`{schema}`.`{table}`").count()
-
-    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
-        frame = self.spark.sql(sql)
-        return list(frame.columns), [tuple(row) for row in frame.collect()]
-
-    def add_datasource(self, context):
-        from cxux_cli.quality.gx_spark import add_spark_datasource
-
-        return add_spark_datasource(context, "warehouse", self.spark)
-
-    def close_datasource(self, datasource) -> None:
-        from cxux_cli.quality.gx_spark import close_datasource
 
         close_datasource(datasource)

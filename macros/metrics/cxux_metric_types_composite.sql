@@ -464,7 +464,9 @@ computed as (
         on day_checksums.activity_date = by_grain.period_start
     {%- endif %}
     {%- if incremental_run %}
-        and by_grain.period_start >= (select first_changed_date from rebuild_from)
+    {# the days before the first changed one keep their stored rows: their windows
+       were read only in part here #}
+    where by_grain.period_start >= (select first_changed_date from rebuild_from)
     {%- endif %}
 
 ),
