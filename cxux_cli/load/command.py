@@ -118,7 +118,7 @@ def _show_history(database: Path, output_format: str) -> None:
     "--source",
     metavar="SYSTEM",
     help="The files are one system's tables as its loader lands them (zendesk, shopify, "
-    "stripe, segment, snowplow, delighted): checked against that source adapter's source "
+    "stripe, segment, delighted): checked against that source adapter's source "
     "YAML and loaded into the schema it reads (var cxux_<system>_schema). docs/adapters.md",
 )
 @format_option(["table", "json"], dest="output_format",

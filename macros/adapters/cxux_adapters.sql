@@ -24,7 +24,6 @@
         'stripe': {'tables': ['products', 'subscription_events'], 'identities': ['account']},
         'segment': {'tables': ['page_views', 'events'], 'identities': ['user'],
                     'lacks': ['web_vitals']},
-        'snowplow': {'tables': ['page_views', 'events'], 'identities': ['user']},
         'delighted': {'tables': ['survey_responses'], 'identities': ['account', 'user']},
     }) }}
 {%- endmacro %}
