@@ -90,6 +90,9 @@ def demo_warehouse(tmp_path_factory) -> Warehouse:
     )
 
 
+# tryfirst: pytest-xdist reads the groups in its own pytest_collection_modifyitems (it
+# appends them to the node ids), so they must be set before it runs
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`-n 2 --dist loadgroup`, scripts/test.sh), tests that share a
     build run on one worker, so each build is made once: the tests of one module (its
