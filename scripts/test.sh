@@ -7,7 +7,8 @@ bash scripts/bootstrap.sh
 . .venv/bin/activate
 ruff check .
 cxux metrics compile --check
-# One process by default. CXUX_TEST_WORKERS=N runs N pytest-xdist workers, but its
-# loadgroup scheduling did not keep a group on one worker here (pytest-xdist 3.8), so the
-# engine tests, which share one PostgreSQL database, can collide: not for CI yet.
-python -m pytest -q -n "${CXUX_TEST_WORKERS:-0}" --dist loadgroup "$@"
+# Two pytest-xdist workers by default (the machines have 2 cores; CXUX_TEST_WORKERS=0 runs
+# one process). Tests that share a build form one group and run on one worker
+# (tests_py/conftest.py), so each build is made once and the engine tests, which share
+# one PostgreSQL database and Spark metastore, never run side by side.
+python -m pytest -q -n "${CXUX_TEST_WORKERS:-2}" --dist loadgroup --no-loadscope-reorder "$@"

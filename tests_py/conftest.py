@@ -90,29 +90,50 @@ def demo_warehouse(tmp_path_factory) -> Warehouse:
     )
 
 
+# The two longest groups go first, one to each worker (scripts/test.sh passes
+# --no-loadscope-reorder so xdist keeps this order); the rest fill in as workers free up.
+FIRST_GROUPS = ("engines", "demo_warehouse")
+
+
+def _group(item) -> str:
+    """The tests that share a build form a group: the engine tests (one PostgreSQL database
+    and Spark metastore), the users of one of this suite's session-scoped builds
+    (demo_warehouse first: the most shared), else the tests of one module (its
+    module-scoped builds)."""
+    if item.nodeid.startswith("tests_py/engines/"):
+        return "engines"
+    shared = sorted(
+        name for name, defs in item._fixtureinfo.name2fixturedefs.items()
+        if defs and defs[-1].scope == "session" and defs[-1].baseid.startswith("tests_py")
+    )
+    if "demo_warehouse" in shared:
+        return "demo_warehouse"
+    return shared[0] if shared else item.nodeid.split("::")[0]
+
+
 # tryfirst: pytest-xdist reads the groups in its own pytest_collection_modifyitems (it
 # appends them to the node ids), so they must be set before it runs
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`-n 2 --dist loadgroup`, scripts/test.sh), tests that share a
-    build run on one worker, so each build is made once: the tests of one module (its
-    module-scoped builds) form a group, and so do all the tests that use one of this
-    suite's session-scoped builds (demo_warehouse first: the most shared). The engine
-    tests share one PostgreSQL database and Spark metastore, so they run on one worker."""
-    import pytest
-
+    """Under pytest-xdist (`-n 2 --dist loadgroup`, scripts/test.sh) each group runs on
+    one worker, so each build is made once and the engine tests never run side by side."""
+    groups = {item: _group(item) for item in items}
+    rank = {name: i for i, name in enumerate(FIRST_GROUPS)}
+    items.sort(key=lambda item: rank.get(groups[item], len(rank)))  # stable: order kept
     for item in items:
-        if item.nodeid.startswith("tests_py/engines/"):
-            item.add_marker(pytest.mark.xdist_group("engines"))
-            continue
-        shared = sorted(
-            name for name, defs in item._fixtureinfo.name2fixturedefs.items()
-            if defs and defs[-1].scope == "session" and defs[-1].baseid.startswith("tests_py")
+        item.add_marker(pytest.mark.xdist_group(groups[item]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    """Fail at once if xdist did not take the groups: with pytest 9.2 it silently stopped
+    (it writes item._nodeid, which pytest 9.2 no longer reads), and the engine tests then
+    collided on the shared PostgreSQL database."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    ungrouped = [item.nodeid for item in session.items if "@" not in item.nodeid]
+    if ungrouped:
+        raise pytest.UsageError(
+            f"pytest-xdist did not group {len(ungrouped)} tests (first: {ungrouped[0]}); "
+            "install the pinned test tools: pip install -e '.[dev]'"
         )
-        if "demo_warehouse" in shared:
-            group = "demo_warehouse"
-        elif shared:
-            group = shared[0]
-        else:
-            group = item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
