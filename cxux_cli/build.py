@@ -5,18 +5,26 @@ run replaces the published copy that BI tools read; any failure stops before
 publishing, so the previous published marts stay as they were. Skipping the
 quality checks (--no-quality) therefore means not publishing; the one way
 around it, --publish-unchecked, records in the published copy what was skipped.
+
+Channels: the results (the quality table of failed checks and the summary) go to
+stdout; progress, dbt's console and Great Expectations' logs to stderr (one line per
+phase with its elapsed time, updates, a heartbeat: cxux_cli/progress.py); dbt's full
+log to its file (dbt_runner.log_file). --quiet leaves warnings and errors only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import sys
 from dataclasses import dataclass, field
 
 import click
 
 from cxux_cli.errors import ChecksFailed
 from cxux_cli.params import as_of_option, as_of_sql_text, parse_as_of, vars_option
+from cxux_cli.progress import Progress
 from cxux_cli.project import Project
 
 log = logging.getLogger("cxux.build")
@@ -35,11 +43,30 @@ class BuildOptions:
     publish_unchecked: bool = False
 
 
-def build(project: Project, options: BuildOptions) -> dict:
-    """Run the pipeline; returns a summary dict. Raises ChecksFailed on failed checks."""
+def build(project: Project, options: BuildOptions, progress: Progress | None = None,
+          dbt_console: str = "warn") -> dict:
+    """Run the pipeline; returns a summary dict. Raises ChecksFailed on failed checks.
+
+    progress: where the phases are reported (default: nowhere, timings only);
+    dbt_console: the level of dbt's console on stderr (dbt_runner.CONSOLE_LEVELS).
+    """
+    progress = progress or Progress(quiet=True)
+    summary: dict = {}
+    try:
+        _run_phases(project, options, progress, dbt_console, summary)
+    finally:
+        summary["phases"] = progress.timings_text()
+    return summary
+
+
+def _run_phases(project: Project, options: BuildOptions, progress: Progress,
+                dbt_console: str, summary: dict) -> None:
     from cxux_cli.metrics.compiler import compile_project  # the registry must be current
 
-    compile_project(project.root)
+    with progress.phase("compile metrics"):
+        changed = compile_project(project.root) or []
+        progress.detail(f"{len(changed)} generated file(s) rewritten" if changed
+                        else "up to date")
     args = ["build"]
     if options.select:
         args += ["--select", *options.select]
@@ -47,33 +74,50 @@ def build(project: Project, options: BuildOptions) -> dict:
         args += ["--selector", options.selector]
     if options.full_refresh:
         args.append("--full-refresh")
-    log.info("dbt %s", " ".join(args))
-    from cxux_cli.dbt_runner import run_dbt
+    log.debug("dbt %s", " ".join(args))
+    from cxux_cli.dbt_runner import log_file, run_dbt
 
     vars_ = dict(options.vars_)
     if options.as_of:
         vars_["cxux_as_of"] = as_of_sql_text(options.as_of)
-    run_dbt(project, args, vars_=vars_ or None)
+    with progress.phase(f"dbt {args[0]}"):
+        progress.echo(f"dbt {args[0]}: dbt's full log is {log_file(project)}")
+        run_dbt(project, args, vars_=vars_ or None, console=dbt_console, progress=progress)
+    summary["dbt"] = "passed"
 
-    summary: dict = {"dbt": "passed"}
     from cxux_cli.engines import target_type
 
     engine = target_type(project)
     if engine != "duckdb":
         # dbt built the marts where BI does not look; check them there, then publish
         # atomically (docs/engines.md "Publishing").
-        from cxux_cli.engines import gate_and_publish
+        from cxux_cli.engines import QualityReport, gate_and_publish
+        from cxux_cli.quality.report import format_table
 
         summary["engine"] = engine
-        summary.update(gate_and_publish(project, engine, options, vars_,
-                                        _as_of_datetime(options.as_of)))
-        return summary
+        checks = QualityReport(progress=_checks_progress(progress))
+        try:
+            with progress.phase(f"quality and publish ({engine})"), _stdout_to_stderr():
+                summary.update(gate_and_publish(project, engine, options, vars_,
+                                                _as_of_datetime(options.as_of), checks))
+        finally:
+            # the checks that failed (warnings included) are results: stdout
+            for result in checks.results:
+                click.echo(format_table(result, only_failures=True))
+        return
     if options.quality:
         from cxux_cli.quality import run_quality
         from cxux_cli.quality.report import format_table
 
-        result = run_quality(project, as_of=options.as_of, vars_=options.vars_)
-        click.echo(format_table(result, only_failures=True), err=True)
+        checks_done = _checks_progress(progress)
+        with progress.phase("quality"), _stdout_to_stderr():
+            progress.status("preparing the checks")  # the heartbeat shows it if slow
+            result = run_quality(project, as_of=options.as_of, vars_=options.vars_,
+                                 progress=checks_done)
+            failed = len(result.failures)
+            progress.detail(f"{len(result.outcomes)} checks, {failed} failed")
+        # the checks that failed (warnings included) are results: stdout
+        click.echo(format_table(result, only_failures=True))
         summary["quality"] = "passed" if result.passed else "failed"
         if not result.passed:
             raise ChecksFailed(
@@ -86,10 +130,30 @@ def build(project: Project, options: BuildOptions) -> dict:
     elif options.publish:
         from cxux_cli.publish import publish
 
-        published = publish(project, build_info=build_info(options))
+        with progress.phase("publish"):
+            published = publish(project, build_info=build_info(options))
         summary["published"] = str(published.path)
     summary.update(warehouse_summary(project))
-    return summary
+
+
+def _checks_progress(progress: Progress):
+    """progress(done, total) for the quality runner: "quality: 40/120 checks"."""
+
+    def checks_done(done: int, total: int) -> None:
+        # after the last suite GX writes Data Docs: say so, it takes a while
+        progress.update(f"{done}/{total} checks" + (
+            ", writing Data Docs" if done == total and total else ""))
+        progress.detail(f"{total} checks")
+
+    return checks_done
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """Whatever a library prints while it runs (Great Expectations, pyspark) is a log,
+    not a result: send it to stderr."""
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
 
 
 def _as_of_datetime(as_of) -> dt.datetime | None:
@@ -175,6 +239,8 @@ def print_summary(summary: dict) -> None:
     for key in ("quality", "published"):
         if key in summary:
             click.echo(f"{key}: {summary[key]}")
+    if summary.get("phases"):
+        click.echo(f"phases: {summary['phases']}")
 
 
 @click.command("build")
@@ -200,9 +266,12 @@ def print_summary(summary: dict) -> None:
               "are rejected and quality judges complete periods before it. Default: now. "
               "Pin it to rebuild past data reproducibly.")
 @vars_option
+@click.option("--quiet", "-q", is_flag=True,
+              help="Only warnings, errors and the results: no progress lines on stderr, "
+                   "dbt's console at error level (its log file keeps everything).")
 @click.pass_context
 def build_command(ctx, select, selector, full_refresh, quality, publish, publish_unchecked,
-                  as_of, vars_):
+                  as_of, vars_, quiet):
     """Build the warehouse: dbt build (models and tests), quality checks, publish.
 
     \b
@@ -212,12 +281,19 @@ def build_command(ctx, select, selector, full_refresh, quality, publish, publish
     published), 2 usage error, out of memory or another error.
 
     \b
+    Output: the failed quality checks and the summary on stdout; on stderr one
+    line per phase with its elapsed time, progress ("quality: 40/120 checks")
+    at least every few seconds, dbt's warnings and failures (all of dbt's
+    output with --debug); dbt's full log in $DBT_LOG_PATH/dbt.log.
+
+    \b
     Examples:
       cxux build                       everything, then publish
       cxux build --selector daily      a daily load: incremental facts, no unit tests
       cxux build --full-refresh        after a backfill
       cxux build --as-of 2026-06-30 --vars '{cxux_future_tolerance_hours: 48}'
       cxux build --no-quality -s staging+    a quick check of staging; nothing published
+      cxux build --quiet > build.txt   the summary in a file, warnings and errors only
     """
     from cxux_cli.cli import get_project
 
@@ -237,7 +313,12 @@ def build_command(ctx, select, selector, full_refresh, quality, publish, publish
     # a partial build (--select) is never published: BI tools see whole builds only
     options = BuildOptions(select, selector, full_refresh, quality, publish and not select,
                            as_of, dict(vars_ or {}), publish_unchecked)
-    summary = build(project, options)
+    debug = bool((ctx.find_root().obj or {}).get("debug"))
+    if quiet:  # INFO logs (cxux's, Great Expectations') are progress, not warnings
+        logging.getLogger().setLevel(logging.WARNING)
+    console = "error" if quiet else "info" if debug else "warn"
+    with Progress(quiet=quiet) as progress:
+        summary = build(project, options, progress, dbt_console=console)
     print_summary(summary)
 
 

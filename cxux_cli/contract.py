@@ -6,12 +6,13 @@ module; the staging macros read the same YAML through dbt's graph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from cxux_cli.errors import CxuxError
 from cxux_cli.project import (
     RAW_SOURCE_NAME,
     RAW_SOURCES_FILE,
@@ -37,6 +38,7 @@ class Column:
     description: str = ""
     required: bool = False
     accepted_values: tuple[str, ...] | None = None
+    extendable: bool = False  # var cxux_extra_accepted_values may add values
     min: float | None = None
     max: float | None = None
     references: str | None = None  # "<table>.<column>"
@@ -77,6 +79,7 @@ def _column(spec: dict) -> Column:
         description=spec.get("description", ""),
         required=bool(meta.get("required", False)),
         accepted_values=tuple(values) if values else None,
+        extendable=bool(meta.get("extendable", False)),
         min=meta.get("min"),
         max=meta.get("max"),
         references=meta.get("references"),
@@ -106,3 +109,35 @@ def load_contract(project_root: Path, system: str | None = None) -> dict[str, Ta
             row_checks=tuple(meta.get("row_checks") or ()),
         )
     return tables
+
+
+def with_extra_accepted_values(tables: dict[str, Table], extra: dict | None) -> dict[str, Table]:
+    """The contract with var cxux_extra_accepted_values ({"<table>.<column>": [values]})
+    added, as staging applies it (macros/staging/cxux_accepted_values.sql, whose compile
+    errors a build reports first; the same rules are checked here for a quality run alone)."""
+    if not extra:
+        return tables
+    if not isinstance(extra, dict):
+        raise CxuxError("var cxux_extra_accepted_values must be a mapping "
+                        '{"<table>.<column>": [values]}')
+    by_table: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key, values in extra.items():
+        table_name, _, column_name = str(key).partition(".")
+        table = tables.get(table_name)
+        column = next((c for c in table.columns if c.name == column_name), None) if table else None
+        if column is None or not column.accepted_values:
+            raise CxuxError(f"var cxux_extra_accepted_values: {key!r} is not <table>.<column> of a "
+                            "raw column with accepted values")
+        if not column.extendable:
+            raise CxuxError(f"var cxux_extra_accepted_values: {key} cannot be extended (its "
+                            "values steer cxux's logic); map your values with var cxux_value_map")
+        if isinstance(values, (str, dict)) or not isinstance(values, (list, tuple)):
+            raise CxuxError(f"var cxux_extra_accepted_values: {key} must be a list of values")
+        by_table.setdefault(table_name, {})[column_name] = tuple(
+            dict.fromkeys([*column.accepted_values, *map(str, values)]))
+    return {
+        name: replace(table, columns=tuple(
+            replace(c, accepted_values=by_table[name][c.name]) if c.name in by_table.get(name, {})
+            else c for c in table.columns))
+        for name, table in tables.items()
+    }

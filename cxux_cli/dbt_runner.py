@@ -1,10 +1,20 @@
-"""Run dbt in-process through dbtRunner (imported lazily: it is slow to import)."""
+"""Run dbt in-process through dbtRunner (imported lazily: it is slow to import).
+
+dbt writes nothing on stdout, which carries cxux's results: its console goes to
+stderr at a chosen level (`console`: warn by default, so warnings and failures show;
+info is dbt's usual node-by-node output) and its full log to its own file,
+`$DBT_LOG_PATH/dbt.log` (default `<project>/logs/dbt.log`), at debug level.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from cxux_cli.errors import ChecksFailed, CxuxError, is_out_of_resources, out_of_resources
 from cxux_cli.project import Project
@@ -16,8 +26,23 @@ log = logging.getLogger("cxux.dbt")
 COLUMN_TESTS = ("cxux_not_null_columns", "cxux_accepted_values_columns")
 
 
-def run_dbt(project: Project, args: Sequence[str], *, vars_: dict | None = None):
+CONSOLE_LEVELS = ("debug", "info", "warn", "error", "none")
+
+
+def log_file(project: Project) -> Path:
+    """Where dbt writes its full log: $DBT_LOG_PATH/dbt.log, else <project>/logs/dbt.log
+    (dbt runs in the project directory: a relative path is relative to it)."""
+    path = Path(os.environ.get("DBT_LOG_PATH") or "logs")
+    return (path if path.is_absolute() else project.root / path) / "dbt.log"
+
+
+def run_dbt(project: Project, args: Sequence[str], *, vars_: dict | None = None,
+            console: str = "warn", progress=None):
     """Invoke `dbt <args>` for the project; returns the dbtRunnerResult.
+
+    console: the level of dbt's console output, which goes to stderr (CONSOLE_LEVELS);
+    the log file keeps everything. progress: a cxux_cli.progress.Progress told how many
+    nodes have finished ("250/601 nodes").
 
     Raises ChecksFailed when dbt ran and some node failed, ResourceError (exit 2)
     when a node ran out of memory or temp space (a failed check it is not), CxuxError
@@ -25,18 +50,26 @@ def run_dbt(project: Project, args: Sequence[str], *, vars_: dict | None = None)
     """
     from dbt.cli.main import dbtRunner  # lazy: ~1 s import
 
+    if console not in CONSOLE_LEVELS:
+        raise CxuxError(f"dbt console level {console!r}: choose from {', '.join(CONSOLE_LEVELS)}")
     cli_args = [*args, "--project-dir", str(project.root), "--profiles-dir", str(project.root)]
-    cli_args += ["--target", project.target]
+    cli_args += ["--target", project.target, "--log-level", console]
+    if not os.environ.get("DBT_LOG_LEVEL_FILE"):
+        # --log-level would also lower the file's level: the file keeps dbt's default
+        cli_args += ["--log-level-file", "debug"]
     if vars_:
         import json
 
         cli_args += ["--vars", json.dumps(vars_)]
     project.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    callbacks = [NodeProgress(progress)] if progress is not None else []
     cwd = os.getcwd()
     try:
         # dbt resolves relative paths (the DuckDB file) against the working directory.
         os.chdir(project.root)
-        result = dbtRunner().invoke(cli_args)
+        # dbt's console logger writes to the sys.stdout of the moment: make it stderr
+        with contextlib.redirect_stdout(sys.stderr):
+            result = dbtRunner(callbacks=callbacks).invoke(cli_args)
     finally:
         os.chdir(cwd)
         _release_duckdb()
@@ -52,8 +85,56 @@ def run_dbt(project: Project, args: Sequence[str], *, vars_: dict | None = None)
             raise out_of_resources(f"dbt {' '.join(args)}: {name}{more}", message)
         for line in column_test_failures(project, result):
             log.error(line)
-        raise ChecksFailed(f"dbt {' '.join(args)} finished with failures (see the log above)")
+        raise ChecksFailed(f"dbt {' '.join(args)} finished with failures (see the log above "
+                           f"and {log_file(project)})")
     return result
+
+
+class NodeProgress:
+    """A dbtRunner callback: counts finished nodes (models, tests, seeds ...) and tells a
+    Progress "250/601 nodes, 2 failed"; says so while dbt parses the project."""
+
+    STARTS = ("LogStartLine", "SkippingDetails")  # carry index and total
+    FINISHES = ("NodeFinished", "SkippingDetails")
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.total = 0
+        self.finished: set[str] = set()
+        self.failed: set[str] = set()
+        self._lock = threading.Lock()
+
+    def __call__(self, event) -> None:
+        try:
+            name, data = event.info.name, event.data
+        except AttributeError:  # not a dbt event message
+            return
+        if name == "MainReportVersion":
+            self.progress.update("starting dbt")
+        elif name == "AdapterRegistered":
+            self.progress.update("parsing the project")
+        elif name == "FoundStats":
+            self.progress.update(f"parsed: found {data.stat_line}", force=True)
+        if name not in self.STARTS and name not in self.FINISHES:
+            return
+        with self._lock:
+            if name in self.STARTS:
+                self.total = max(self.total, int(getattr(data, "total", 0) or 0))
+            if name in self.FINISHES:
+                node = data.node_info.unique_id or str(len(self.finished))
+                self.finished.add(node)
+                status = str(getattr(getattr(data, "run_result", None), "status", "") or "")
+                if status in ("error", "fail"):
+                    self.failed.add(node)
+            text = self.text()
+        if name in self.FINISHES:
+            self.progress.update(text)
+            self.progress.detail(text)
+
+    def text(self) -> str:
+        done = len(self.finished)
+        total = max(self.total, done)
+        return f"{done}/{total} nodes" + (f", {len(self.failed)} failed" if self.failed else "")
 
 
 def out_of_resources_nodes(result) -> list[tuple[str, str]]:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cxux_cli.errors import CxuxError
@@ -238,7 +239,17 @@ def target_type(project) -> str:
     return outputs[project.target]["type"]
 
 
-def gate_and_publish(project, engine: str, options, vars_: dict, as_of) -> dict:
+@dataclass
+class QualityReport:
+    """What an engine's gate tells the build: `progress(done, total)` while the checks run,
+    and each result, which the build shows on stdout once the phase is over."""
+
+    progress: Callable[[int, int], None] | None = None
+    results: list = field(default_factory=list)
+
+
+def gate_and_publish(project, engine: str, options, vars_: dict, as_of,
+                     checks: QualityReport | None = None) -> dict:
     """`cxux build` on PostgreSQL or Spark after dbt build passed: quality checks on the
     unpublished marts, then the atomic publish (publish_postgres.py, publish_spark.py).
 
@@ -252,4 +263,4 @@ def gate_and_publish(project, engine: str, options, vars_: dict, as_of) -> dict:
     if options.publish and not options.quality:
         log.warning("quality checks skipped: nothing is published (schema marts unchanged)")
         options = replace(options, publish=False)
-    return module.gate_and_publish(project, options, vars_, as_of)
+    return module.gate_and_publish(project, options, vars_, as_of, checks or QualityReport())

@@ -105,12 +105,13 @@ class PostgresWarehouse(Warehouse):
             engine.dispose()
 
 
-def run_quality_postgres(project, as_of=None, data_docs_dir=None, vars_: dict | None = None):
+def run_quality_postgres(project, as_of=None, data_docs_dir=None, vars_: dict | None = None,
+                         progress=None):
     """The raw and marts suites on PostgreSQL (marts: the unpublished marts_build)."""
     from cxux_cli.quality.runner import run_quality
 
     return run_quality(project, as_of=as_of, data_docs_dir=data_docs_dir,
-                       warehouse=PostgresWarehouse(), vars_=vars_)
+                       warehouse=PostgresWarehouse(), vars_=vars_, progress=progress)
 
 
 @dataclass
@@ -288,17 +289,15 @@ def _swap(cur, has_marts: bool, lock_timeout_ms: int) -> None:
     cur.execute("set local lock_timeout = 0")
 
 
-def gate_and_publish(project, options, vars_: dict, as_of) -> dict:
-    """After dbt build passed: quality on marts_build, then publish (cxux build's engine step)."""
+def gate_and_publish(project, options, vars_: dict, as_of, checks) -> dict:
+    """After dbt build passed: quality on marts_build, then publish (cxux build's engine step).
+    checks: how the build shows the checks (engines.QualityReport)."""
     summary: dict = {}
     if options.quality:
-        import click
-
         from cxux_cli.errors import ChecksFailed
-        from cxux_cli.quality.report import format_table
 
-        result = run_quality_postgres(project, as_of=as_of, vars_=vars_)
-        click.echo(format_table(result, only_failures=True), err=True)
+        result = run_quality_postgres(project, as_of=as_of, vars_=vars_, progress=checks.progress)
+        checks.results.append(result)
         summary["quality"] = "passed" if result.passed else "failed"
         if not result.passed:
             raise ChecksFailed(

@@ -7,10 +7,16 @@ relations are views that only `publish` writes:
 1. copy every table of `marts_build` into a new database `marts_v<build id>` (the build
    id is the UTC time of the publish, e.g. marts_v20260630T120000123456); a version is
    never changed after it is written;
-2. point each view `marts.<name>` at `marts_v<build id>.<name>`
+2. the gate (`gate_and_publish`, after dbt build and its tests passed): the same Great
+   Expectations suites as on DuckDB and PostgreSQL (cxux_cli/quality/checks.py, written
+   in Spark SQL through its dialect) on `raw` and on the new version database, through a
+   GX Spark data source (cxux_cli/quality/gx_spark.py, SparkWarehouse); they compute
+   as Spark jobs. A failed check of severity error drops the new version and raises
+   ChecksFailed (exit 1): the views of `marts` are never touched;
+3. point each view `marts.<name>` at `marts_v<build id>.<name>`
    (`create or replace view`, one metastore update per view), drop views of marts no
    longer built, and record the version in `cxux_meta.marts_publication`;
-3. drop versions older than the previous one (KEEP_VERSIONS), so a query still running
+4. drop versions older than the previous one (KEEP_VERSIONS), so a query still running
    on the previous version finishes.
 
 What a reader sees (docs/engines.md "Publishing"): each `marts.<name>` is switched
@@ -23,9 +29,6 @@ it stays unchanged until two publishes later.
 
 The first publish over an older cxux layout, where `marts.<name>` were tables, drops
 those tables before creating the views: that one publish is not atomic.
-
-The Great Expectations suites do not run on Spark yet: the gate on Spark is dbt's tests
-(`gate_and_publish` says so in a warning).
 """
 
 from __future__ import annotations
@@ -75,8 +78,12 @@ def new_version(spark, now: dt.datetime | None = None) -> str:
     return version
 
 
-def publish(project, spark=None) -> SparkPublishResult:
-    """Copy marts_build into a new version database and switch the views of `marts`."""
+def publish(project, spark=None, check=None) -> SparkPublishResult:
+    """Copy marts_build into a new version database and switch the views of `marts`.
+
+    `check(spark, version)`, when given, runs on the new version before the switch; if
+    it raises, the version is dropped and the views of `marts` stay as they were.
+    """
     from cxux_cli.engines import spark_session
 
     spark = spark or spark_session(project)
@@ -92,8 +99,11 @@ def publish(project, spark=None) -> SparkPublishResult:
             spark.sql(f"create table `{version}`.`{table}` using parquet as"
                       f" select * from `{MARTS_BUILD_DATABASE}`.`{table}`")
             result.tables[table] = spark.table(f"`{version}`.`{table}`").count()
-    except Exception:
-        spark.sql(f"drop database if exists `{version}` cascade")  # never half a version
+        if check is not None:
+            check(spark, version)
+    except BaseException:
+        # never half a version, nor one that failed its checks
+        spark.sql(f"drop database if exists `{version}` cascade")
         raise
     # The switch: nothing above changed what readers see.
     spark.sql(f"create database if not exists `{MARTS_DATABASE}`")
@@ -135,15 +145,47 @@ def current_version(spark) -> str | None:
     return row[0] if row else None
 
 
-def gate_and_publish(project, options, vars_: dict, as_of) -> dict:
-    """After dbt build (models and tests) passed: publish. No GX suites on Spark yet."""
+def run_quality_spark(project, marts_database: str = MARTS_BUILD_DATABASE, as_of=None,
+                      data_docs_dir=None, vars_: dict | None = None, spark=None, progress=None):
+    """The raw and marts suites on Spark; marts: `marts_database` (default marts_build)."""
+    from cxux_cli.engines import spark_dir, spark_session
+    from cxux_cli.quality.runner import run_quality
+    from cxux_cli.quality.warehouse import SparkWarehouse
+
+    spark = spark or spark_session(project)
+    warehouse = SparkWarehouse(spark, marts_database, name=f"spark {spark_dir(project)}")
+    return run_quality(project, as_of=as_of, data_docs_dir=data_docs_dir,
+                       warehouse=warehouse, vars_=vars_, progress=progress)
+
+
+def gate_and_publish(project, options, vars_: dict, as_of, checks) -> dict:
+    """After dbt build (models and tests) passed: the quality checks, then the switch.
+
+    With publish: the checks run on the new version database before any view points at
+    it; without: on marts_build. A failed check raises ChecksFailed, nothing published.
+    checks: how the build shows the checks (engines.QualityReport).
+    """
+    from cxux_cli.errors import ChecksFailed
+
     summary: dict = {}
-    if options.quality:
-        log.warning("target %s (spark): the Great Expectations suites do not run on Spark;"
-                    " the gate is dbt's tests (docs/engines.md)", project.target)
-        summary["quality"] = "dbt tests only (no GX on spark)"
+
+    def gate(spark, database: str) -> None:
+        result = run_quality_spark(project, database, as_of=as_of, vars_=vars_, spark=spark,
+                                   progress=checks.progress)
+        checks.results.append(result)
+        summary["quality"] = "passed" if result.passed else "failed"
+        if not result.passed:
+            raise ChecksFailed(
+                f"quality checks failed (error severity) on database {database};"
+                f" nothing was published: the views of {MARTS_DATABASE} were left unchanged"
+            )
+
     if options.publish:
-        published = publish(project)
+        published = publish(project, check=gate if options.quality else None)
         summary["published"] = f"spark views {MARTS_DATABASE}.* -> {published.version}"
         summary["marts"] = dict(sorted(published.tables.items()))
+    elif options.quality:
+        from cxux_cli.engines import spark_session
+
+        gate(spark_session(project), MARTS_BUILD_DATABASE)
     return summary

@@ -4,7 +4,10 @@ Pure Python (no Great Expectations import): a `Check` names a GX expectation
 class, its arguments and a severity; `runner.py` turns checks into GX suites.
 Every asset is a SQL query over the warehouse that also returns a
 `cxux_row_id` column (the primary key, composite keys joined with '|') so that
-the summary can show a sample of offending ids for any table.
+the summary can show a sample of offending ids for any table. The SQL is written
+once for every engine; the little that differs (identifier quoting, the string
+type) comes from a `Dialect` that the engine's Warehouse names (STANDARD for
+DuckDB and PostgreSQL, SPARK for Spark SQL).
 
 Tolerances and severities (documented in docs/quality.md):
 - raw tables contain planted or real bad rows that staging quarantines, so
@@ -104,13 +107,33 @@ class Check:
         return self.asset.name
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+@dataclass(frozen=True)
+class Dialect:
+    """What the checks' SQL needs to know of an engine (the Warehouse says which).
+
+    Everything else in the checks is SQL that DuckDB, PostgreSQL and Spark read alike.
+    """
+
+    name: str
+    quote: str = '"'  # identifier quote; Spark reads "x" as a string literal
+    string_type: str = "varchar"  # Spark rejects varchar without a length
+
+    def ident(self, name: str) -> str:
+        return self.quote + name.replace(self.quote, self.quote * 2) + self.quote
 
 
-def row_id_sql(columns: tuple[str, ...], alias: str = "") -> str:
+STANDARD = Dialect("standard")  # DuckDB, PostgreSQL
+SPARK = Dialect("spark", quote="`", string_type="string")
+
+
+def _q(name: str, dialect: Dialect = STANDARD) -> str:
+    return dialect.ident(name)
+
+
+def row_id_sql(columns: tuple[str, ...], alias: str = "",
+               dialect: Dialect = STANDARD) -> str:
     prefix = f"{alias}." if alias else ""
-    parts = [f"cast({prefix}{_q(c)} as varchar)" for c in columns]
+    parts = [f"cast({prefix}{_q(c, dialect)} as {dialect.string_type})" for c in columns]
     if len(parts) == 1:
         return parts[0]
     return "concat_ws('|', " + ", ".join(parts) + ")"
@@ -131,6 +154,7 @@ def raw_checks(
     row_counts: dict[str, int] | None = None,
     earliest: dt.datetime = EARLIEST_TIMESTAMP,
     future_slack: dt.timedelta = FUTURE_SLACK,
+    dialect: Dialect = STANDARD,
 ) -> list[Check]:
     """Checks for every raw table of the contract (row_counts: current rows per table).
 
@@ -138,15 +162,18 @@ def raw_checks(
     (the raw_input__<table> views, runner.raw_relations); a schema name reads the tables
     of that schema. earliest and future_slack: the timestamp bounds staging applies (dbt
     vars cxux_min_timestamp and cxux_future_tolerance_hours; runner.timestamp_bounds).
+    dialect: the engine's identifier quoting and string type (Warehouse.dialect).
     """
     if isinstance(relations, str):
         relations = {name: (relations, name) for name in contract}
-    fq = {name: f"{_q(schema)}.{_q(relation)}" for name, (schema, relation) in relations.items()}
+    fq = {name: f"{_q(schema, dialect)}.{_q(relation, dialect)}"
+          for name, (schema, relation) in relations.items()}
     checks: list[Check] = []
     bounds = (earliest, future_slack)
     for table in contract.values():
         rows = (row_counts or {}).get(table.name, 0)
-        checks += _raw_table_checks(table, fq, as_of, previous_counts or {}, rows, bounds)
+        checks += _raw_table_checks(table, fq, as_of, previous_counts or {}, rows, bounds,
+                                    dialect)
     return checks
 
 
@@ -158,13 +185,14 @@ def raw_mostly(rows: int, share: float, allowance: int) -> float:
 
 
 def _raw_table_checks(table, relations, as_of, previous_counts, rows,
-                      bounds=(EARLIEST_TIMESTAMP, FUTURE_SLACK)) -> list[Check]:
+                      bounds=(EARLIEST_TIMESTAMP, FUTURE_SLACK),
+                      dialect: Dialect = STANDARD) -> list[Check]:
     earliest, future_slack = bounds
     mostly = raw_mostly(rows, RAW_BAD_ROW_TOLERANCE, RAW_BAD_ROW_ALLOWANCE)
     fq = relations[table.name]
     base = Asset(
         name=f"raw.{table.name}",
-        query=f"select *, {row_id_sql(table.primary_key)} as {ROW_ID} from {fq}",
+        query=f"select *, {row_id_sql(table.primary_key, dialect=dialect)} as {ROW_ID} from {fq}",
     )
     checks: list[Check] = []
     for column in table.columns:
@@ -221,7 +249,7 @@ def _raw_table_checks(table, relations, as_of, previous_counts, rows,
         limit = (as_of - FRESHNESS_MAX_AGE).strftime("%Y-%m-%d %H:%M:%S")
         # future-dated rows do not count, as in dbt source freshness (_raw__sources.yml)
         future = (as_of + future_slack).strftime("%Y-%m-%d %H:%M:%S")
-        field_ = _q(table.loaded_at_field)
+        field_ = _q(table.loaded_at_field, dialect)
         checks.append(Check(
             base, f"freshness: max({table.loaded_at_field}) within {FRESHNESS_MAX_AGE.days} days",
             "UnexpectedRowsExpectation",
@@ -233,11 +261,11 @@ def _raw_table_checks(table, relations, as_of, previous_counts, rows,
             severity=WARNING,
         ))
 
-    checks += _raw_flag_checks(table, relations, fq, mostly)
+    checks += _raw_flag_checks(table, relations, fq, mostly, dialect)
     return checks
 
 
-def _raw_flag_checks(table, relations, fq, mostly) -> list[Check]:
+def _raw_flag_checks(table, relations, fq, mostly, dialect: Dialect = STANDARD) -> list[Check]:
     """FK coverage and the contract's row checks, as boolean columns of one query."""
     joins, flags, labels = [], [], []
     for i, column in enumerate(c for c in table.columns if c.references):
@@ -246,26 +274,26 @@ def _raw_flag_checks(table, relations, fq, mostly) -> list[Check]:
             continue
         alias = f"p{i}"
         joins.append(
-            f"left join (select distinct {_q(parent_column)} as k "
-            f"from {relations[parent_table]}) as {alias} on c.{_q(column.name)} = {alias}.k"
+            f"left join (select distinct {_q(parent_column, dialect)} as k "
+            f"from {relations[parent_table]}) as {alias} on c.{_q(column.name, dialect)} = {alias}.k"
         )
         flag = f"{column.name}__has_parent"
         flags.append(
-            f"case when c.{_q(column.name)} is null then null "
-            f"else {alias}.k is not null end as {_q(flag)}"
+            f"case when c.{_q(column.name, dialect)} is null then null "
+            f"else {alias}.k is not null end as {_q(flag, dialect)}"
         )
         labels.append((flag, f"{column.name} references {column.references}",
                        "foreign-key coverage"))
     for i, rule in enumerate(table.row_checks, start=1):
         flag = f"row_check_{i}__passes"
-        flags.append(f"not coalesce(({rule['fail_when']}), false) as {_q(flag)}")
+        flags.append(f"not coalesce(({rule['fail_when']}), false) as {_q(flag, dialect)}")
         labels.append((flag, f"row check: not ({rule['reason']})", "contract row check"))
     if not flags:
         return []
     asset = Asset(
         name=f"raw.{table.name}.relations",
         query=(
-            f"select {row_id_sql(table.primary_key, 'c')} as {ROW_ID}, "
+            f"select {row_id_sql(table.primary_key, 'c', dialect)} as {ROW_ID}, "
             + ", ".join(flags) + f" from {fq} as c " + " ".join(joins)
         ),
     )
@@ -284,6 +312,7 @@ def mart_checks(
     metric_definitions: dict[str, dict],
     as_of: dt.date,
     schema: str = "marts",
+    dialect: Dialect = STANDARD,
 ) -> list[Check]:
     """Key checks for every mart that exists, and metric checks on metric_values."""
     checks: list[Check] = []
@@ -292,7 +321,8 @@ def mart_checks(
             continue
         asset = Asset(
             name=f"marts.{table}",
-            query=f"select *, {row_id_sql(key)} as {ROW_ID} from {_q(schema)}.{_q(table)}",
+            query=(f"select *, {row_id_sql(key, dialect=dialect)} as {ROW_ID} "
+                   f"from {_q(schema, dialect)}.{_q(table, dialect)}"),
         )
         for column in key:
             checks.append(Check(asset, f"{column} not null", "ExpectColumnValuesToNotBeNull",
@@ -305,7 +335,8 @@ def mart_checks(
                                 "ExpectCompoundColumnsToBeUnique", {"column_list": list(key)}))
     if "metric_values" in existing_tables:
         checks += metric_value_checks(metric_definitions, as_of, schema,
-                                      with_availability="metric_availability" in existing_tables)
+                                      with_availability="metric_availability" in existing_tables,
+                                      dialect=dialect)
     return checks
 
 
@@ -334,12 +365,14 @@ def _range_rules() -> list[tuple[str, str, str]]:
     return rules
 
 
-def _definitions_values(metric_definitions: dict[str, dict]) -> str:
+def _definitions_values(metric_definitions: dict[str, dict],
+                        dialect: Dialect = STANDARD) -> str:
+    null = f"cast(null as {dialect.string_type})"  # a typed null: Spark cannot join on void
     rows = [
         f"({_sql_literal(name)}, {_sql_literal(family)})"
         for name, spec in sorted(metric_definitions.items())
         if (family := value_range_family(spec))
-    ] or ["(null, null)"]
+    ] or [f"({null}, {null})"]
     return "select * from (values " + ", ".join(rows) + ") as v(metric_name, range_family)"
 
 
@@ -361,18 +394,19 @@ def completeness_grain(definition: dict) -> str:
 
 
 def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
-                        schema: str = "marts", with_availability: bool = True) -> list[Check]:
+                        schema: str = "marts", with_availability: bool = True,
+                        dialect: Dialect = STANDARD) -> list[Check]:
     """with_availability: marts.metric_availability exists; metrics it marks as not
     configured (their domain is off) are not expected to have values."""
-    table = f"{_q(schema)}.metric_values"
-    row_id = row_id_sql(METRIC_VALUES_KEY, "m")
+    table = f"{_q(schema, dialect)}.metric_values"
+    row_id = row_id_sql(METRIC_VALUES_KEY, "m", dialect)
     rules = _range_rules()
     ranges = Asset(
         name="marts.metric_values.ranges",
         query=(  # GX query assets must start with SELECT: no CTE
             f"select {row_id} as {ROW_ID}, "
             + ", ".join(f"{sql} as {flag}" for flag, _, sql in rules)
-            + f" from {table} as m left join ({_definitions_values(metric_definitions)}) as d "
+            + f" from {table} as m left join ({_definitions_values(metric_definitions, dialect)}) as d "
             "on m.metric_name = d.metric_name"
         ),
     )
@@ -383,7 +417,7 @@ def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
 
     values = Asset(
         name="marts.metric_values",
-        query=f"select *, {row_id_sql(METRIC_VALUES_KEY)} as {ROW_ID} from {table}",
+        query=f"select *, {row_id_sql(METRIC_VALUES_KEY, dialect=dialect)} as {ROW_ID} from {table}",
     )
     as_of_sql = f"date '{as_of.isoformat()}'"
     expected = [
@@ -412,7 +446,7 @@ def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
                 "and m.grain = e.grain and m.period_start = l.period_start "
                 "and m.dimension_name = 'total' and m.value is not null)"
                 # a metric whose domain is off is not configured, not missing (issue 16)
-                + (f" and not exists (select 1 from {_q(schema)}.metric_availability as a "
+                + (f" and not exists (select 1 from {_q(schema, dialect)}.metric_availability as a "
                    "where a.metric_name = e.metric_name and not a.is_configured)"
                    if with_availability else "")
             )},

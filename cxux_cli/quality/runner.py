@@ -9,6 +9,7 @@ aggregates and a handful of sample ids.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -17,6 +18,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from cxux_cli.contract import with_extra_accepted_values
 from cxux_cli.errors import CxuxError, is_out_of_resources, out_of_resources
 from cxux_cli.project import Project
 from cxux_cli.quality.checks import ERROR, ROW_ID, Check, mart_checks, raw_checks
@@ -94,16 +96,21 @@ def load_metric_definitions(root: Path) -> dict[str, dict]:
     return definitions
 
 
+def dbt_vars(project: Project, vars_: dict | None = None) -> dict:
+    """The dbt vars staging sees: dbt_project.yml `vars:` overridden by vars_ (`--vars`)."""
+    import yaml
+
+    document = yaml.safe_load((project.root / "dbt_project.yml").read_text()) or {}
+    return {**(document.get("vars") or {}), **(vars_ or {})}
+
+
 def timestamp_bounds(project: Project, vars_: dict | None = None):
     """(earliest, future slack) for raw timestamps: the dbt vars staging reads,
     cxux_min_timestamp and cxux_future_tolerance_hours, from dbt_project.yml `vars:`
     overridden by vars_ (`--vars`), so quality and staging judge timestamps alike."""
-    import yaml
-
     from cxux_cli.quality.checks import EARLIEST_TIMESTAMP, FUTURE_SLACK
 
-    document = yaml.safe_load((project.root / "dbt_project.yml").read_text()) or {}
-    values = {**(document.get("vars") or {}), **(vars_ or {})}
+    values = dbt_vars(project, vars_)
     earliest, slack = EARLIEST_TIMESTAMP, FUTURE_SLACK
     try:
         if values.get("cxux_min_timestamp") is not None:
@@ -135,15 +142,19 @@ def build_checks(project: Project, suites, as_of: dt.datetime,
     checks: list[Check] = []
     if "raw" in suites:
         contract, relations = raw_relations(project, warehouse)
+        # the values staging accepts (the raw_input views already carry cxux_value_map's)
+        contract = with_extra_accepted_values(
+            contract, dbt_vars(project, vars_).get("cxux_extra_accepted_values"))
         counts = raw_row_counts(relations, warehouse)
         earliest, future_slack = timestamp_bounds(project, vars_)
         checks += raw_checks(contract, relations, as_of,
                              load_previous_counts(project, warehouse.state_file), counts,
-                             earliest=earliest, future_slack=future_slack)
+                             earliest=earliest, future_slack=future_slack,
+                             dialect=warehouse.dialect)
     if "marts" in suites:
         existing = warehouse.tables(warehouse.marts_schema)
         checks += mart_checks(existing, load_metric_definitions(project.root), as_of.date(),
-                              warehouse.marts_schema)
+                              warehouse.marts_schema, dialect=warehouse.dialect)
     return checks
 
 
@@ -155,11 +166,13 @@ def run_quality(
     update_state: bool = True,
     warehouse: Warehouse | None = None,
     vars_: dict | None = None,
+    progress=None,
 ) -> QualityResult:
     """Run the suites (`raw`, `marts`) and return the outcome of every check.
 
     `warehouse`: where to run them (default: the DuckDB file dbt writes).
     `vars_`: dbt vars (`--vars`) over dbt_project.yml's, for the timestamp bounds.
+    `progress`: optional callable(done, total) told how many checks have run.
     Raises ResourceError (exit 2) when DuckDB runs out of memory: no failed check.
     """
     unknown = set(suites) - set(SUITES)
@@ -173,7 +186,7 @@ def run_quality(
     docs_dir = Path(data_docs_dir) if data_docs_dir else default_data_docs_dir(project)
     try:
         checks = build_checks(project, suites, as_of, warehouse, vars_)
-        outcomes = run_checks(warehouse, checks, docs_dir)
+        outcomes = run_checks(warehouse, checks, docs_dir, progress=progress)
     except Exception as exc:
         if is_out_of_resources(exc):
             raise out_of_resources("quality checks", exc) from exc
@@ -259,10 +272,11 @@ def _expectation(check: Check, index: int):
 
 
 def run_checks(warehouse: Warehouse | Path, checks: list[Check],
-               docs_dir: Path) -> list[CheckOutcome]:
+               docs_dir: Path, progress=None) -> list[CheckOutcome]:
     """One checkpoint over all checks; Data Docs written to docs_dir.
 
     `warehouse`: a Warehouse, or the path of a DuckDB file.
+    `progress`: optional callable(done, total), called after each asset's suite.
     """
     if not checks:
         return []
@@ -318,7 +332,8 @@ def run_checks(warehouse: Warehouse | Path, checks: list[Check],
         )
     )
     try:
-        run = checkpoint.run()
+        with _reporting(progress, {name: len(items) for name, items in by_asset.items()}):
+            run = checkpoint.run()
     finally:
         warehouse.close_datasource(datasource)
     outcomes: dict[int, CheckOutcome] = {}
@@ -329,6 +344,34 @@ def run_checks(warehouse: Warehouse | Path, checks: list[Check],
     ordered = [outcomes[i] for i in sorted(outcomes)]
     _sample_failed_row_queries(warehouse, checks, ordered)
     return ordered
+
+
+@contextlib.contextmanager
+def _reporting(progress, checks_per_suite: dict[str, int]):
+    """Call progress(done, total) after each suite GX runs (one per asset, in turn):
+    GX has no hook between the validation definitions of a checkpoint, so
+    ValidationDefinition.run is wrapped for the duration of the run."""
+    if progress is None:
+        yield
+        return
+    import great_expectations as gx
+
+    total, done = sum(checks_per_suite.values()), 0
+    original = gx.ValidationDefinition.run
+
+    def run(self, *args, **kwargs):
+        nonlocal done
+        result = original(self, *args, **kwargs)
+        done += checks_per_suite.get(self.name, 0)
+        progress(done, total)
+        return result
+
+    progress(0, total)
+    gx.ValidationDefinition.run = run
+    try:
+        yield
+    finally:
+        gx.ValidationDefinition.run = original
 
 
 def _sample_failed_row_queries(warehouse: Warehouse, checks, outcomes) -> None:

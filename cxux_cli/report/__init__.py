@@ -34,12 +34,19 @@ from cxux_cli.publish import read_from_option
 @read_from_option
 @click.pass_context
 def report_command(ctx, output, since, as_of, read_from):
-    """Write an HTML report: headline metrics against target, trends, the UX to CX link.
+    """Write an HTML report: a summary, the metrics by level, the UX to CX link.
+
+    \b
+    The summary lists the certified metrics off target, the ones that moved
+    most since the previous period, thin samples and totals that hide weak
+    slices. Cards follow, grouped by level (relationship, journey,
+    interaction), each at its grain with its target, thresholds, trend and
+    the slices of its first dimension; drafts apart, marked.
 
     \b
     Reads the published copy read-only (marts.metric_values and the experience
-    marts; --from warehouse: the file dbt writes); the HTML file has inline CSS
-    and SVG charts and needs no network to open.
+    marts; --from warehouse: the file dbt writes) and the metric definitions;
+    the HTML file has inline CSS and SVG charts and needs no network to open.
 
     \b
     Examples:

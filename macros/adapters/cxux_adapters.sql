@@ -80,11 +80,18 @@
     {%- if systems | length == 1 -%}
         {{ return(ref('cxux_' ~ systems[0] ~ '__' ~ table_name)) }}
     {%- endif -%}
-    {#- by name, in the contract's order, so a union never pairs columns by position -#}
+    {#- by name, in the contract's order, so a union never pairs columns by position. The
+        contract's columns come from the graph, which is empty while dbt parses: then only
+        the ref()s matter, and any column list does (two adapters feeding one table, e.g.
+        Shopify and Stripe products, failed to parse before). -#}
     {%- set columns = [] -%}
-    {%- for column in cxux_raw_contract_table(table_name).columns.values() -%}
-        {%- do columns.append(adapter.quote(column.name)) -%}
-    {%- endfor -%}
+    {%- if execute -%}
+        {%- for column in cxux_raw_contract_table(table_name).columns.values() -%}
+            {%- do columns.append(adapter.quote(column.name)) -%}
+        {%- endfor -%}
+    {%- else -%}
+        {%- do columns.append('*') -%}
+    {%- endif -%}
     {%- set parts = [] -%}
     {%- for system in systems -%}
         {%- do parts.append('select ' ~ columns | join(', ') ~ ' from '

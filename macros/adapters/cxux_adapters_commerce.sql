@@ -79,7 +79,7 @@
 {#- Stripe cancellation_details -> contract cancel_reason. The customer's own answer
     (feedback) wins; without one, a cancellation Stripe made for an unpaid or disputed
     payment is 'other' (involuntary churn has no contract reason of its own); a cancellation
-    requested without feedback is null (churn_reasons shows it as unknown). Var
+    requested without feedback is null (churn_reasons slices it as "(not set)"). Var
     cxux_stripe_cancel_reasons remaps feedback values (merged over the defaults). -#}
 {% macro cxux_stripe_cancel_reason(feedback, reason) -%}
     {%- set reasons = {'too_expensive': 'price', 'missing_features': 'product_fit',
@@ -94,4 +94,21 @@
         when {{ feedback }} is not null then 'other'
         when lower({{ reason }}) in ('payment_failed', 'payment_disputed') then 'other'
     end
+{%- endmacro %}
+
+{#- SQL (a select, for a CTE): Shopify's refunded order lines (order_line_refund of every
+    refund) summed by `group_by` (a column of order_line_refund or refund, e.g.
+    'refund.order_id' or 'order_line_refund.order_line_id'); `sums` maps each output column
+    to the order_line_refund column it sums (nulls as 0). Read by cxux_shopify__orders
+    (refunded subtotal per order) and cxux_shopify__order_items (refunded units per line). -#}
+{% macro cxux_shopify_refunded(group_by, sums) -%}
+    select
+        {{ group_by }},
+        {%- for output, column in sums.items() %}
+        sum(coalesce(order_line_refund.{{ column }}, 0)) as {{ output }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ source('cxux_shopify', 'order_line_refund') }} as order_line_refund
+    inner join {{ source('cxux_shopify', 'refund') }} as refund
+        on order_line_refund.refund_id = refund.id
+    group by {{ group_by }}
 {%- endmacro %}

@@ -48,6 +48,9 @@
     {%- for column in cxux_raw_contract_table(table_name).columns.values() -%}
         {%- do columns.append('cast(null as ' ~ cxux_contract_type(column.data_type) ~ ') as ' ~ adapter.quote(column.name)) -%}
     {%- endfor -%}
+    {%- for name in (cxux_passthrough_column_names(table_name) if table_name in cxux_passthrough_tables() else []) -%}
+        {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ adapter.quote(name)) -%}
+    {%- endfor -%}
     {{ return('(select ' ~ columns | join(', ') ~ ' where 1 = 0) as cxux_off__' ~ table_name) }}
 {%- endmacro %}
 
@@ -113,5 +116,22 @@
     source adapter or the union of several, an off domain's empty relation). The quality
     checks' raw suites read these views, so they check what staging validated. -#}
 {% macro cxux_raw_input(table_name) -%}
+    {%- set mapped = [] -%}
+    {%- if execute -%}
+        {%- for column in cxux_raw_contract_table(table_name).columns.values()
+                if cxux_value_map(table_name, column.name) -%}
+            {%- do mapped.append(column.name) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if not mapped %}
     select * from {{ cxux_raw_relation(table_name) }}
+    {%- else -%}
+    {#- var cxux_value_map applied, as staging applies it: the contract's columns only -#}
+    {%- set columns = [] -%}
+    {%- for column in cxux_raw_contract_table(table_name).columns.values() -%}
+        {%- set quoted = adapter.quote(column.name) -%}
+        {%- do columns.append((cxux_mapped_value(table_name, column.name, quoted) if column.name in mapped else quoted) ~ ' as ' ~ quoted) -%}
+    {%- endfor %}
+    select {{ columns | join(', ') }} from {{ cxux_raw_relation(table_name) }}
+    {%- endif -%}
 {%- endmacro %}

@@ -4,13 +4,16 @@
 
     Returns every raw row (nothing is dropped) with
       - each contract column cast to its contract type (same name),
+      - the table's passthrough columns as they are (var cxux_passthrough_columns,
+        macros/staging/cxux_passthrough.sql),
       - _cxux_row_id          the primary key as text, composite parts joined with '|'
       - _cxux_duplicate_rank  1 for the copy of a key that is kept, 2.. for the others
       - _cxux_reasons         every failing check, '; '-separated in contract order;
                               null for an accepted row
       - _cxux_raw_row         the raw row as JSON text (rejected rows only)
 
-    Checks, in this order: per column (in contract order) required, type, accepted_values,
+    Checks, in this order: per column (in contract order) required, type, accepted values
+    (the contract's, extended and remapped by vars: macros/staging/cxux_accepted_values.sql),
     min, max, timestamp plausibility (before var cxux_min_timestamp, or later than
     as-of + var cxux_future_tolerance_hours), references (to the parent's accepted rows,
     i.e. stg_raw__<parent>; not when the parent's domain is off); then table row_checks,
@@ -60,6 +63,7 @@
 {%- if primary_key | length == 0 -%}
     {{ exceptions.raise_compiler_error("raw." ~ table_name ~ " has no config.meta.primary_key in _raw__sources.yml") }}
 {%- endif -%}
+{%- set passthrough = cxux_passthrough_column_names(table_name) if table_name in cxux_passthrough_tables() else [] -%}
 {%- if model.resource_type == 'model' and cxux_raw_relation(table_name) is not string -%}
     {#- a clear error for a raw table that lacks contract columns (not in unit tests,
         where the source is a fixture, nor for a domain that is off) -#}
@@ -71,10 +75,13 @@
     {%- for column in columns if column.name | lower not in present -%}
         {%- do missing.append(column.name) -%}
     {%- endfor -%}
+    {%- for name in passthrough if name | lower not in present -%}
+        {%- do missing.append(name ~ ' (var cxux_passthrough_columns)') -%}
+    {%- endfor -%}
     {%- if missing -%}
         {{ exceptions.raise_compiler_error(
             "raw table " ~ cxux_raw_relation(table_name) ~ " "
-            ~ ("does not exist or has no columns" if not present else "lacks the contract column(s) " ~ missing | join(', '))
+            ~ ("does not exist or has no columns" if not present else "lacks the column(s) " ~ missing | join(', '))
             ~ " (contract: models/staging/raw/_raw__sources.yml, table " ~ table_name ~ ")") }}
     {%- endif -%}
 {%- endif -%}
@@ -122,11 +129,12 @@
         {%- do reasons.append("case when _raw__" ~ name ~ " is not null and " ~ name ~ " is null then "
             ~ _cxux_message(label, _cxux_shown_value(raw_text, 'string'), 'is not a valid ' ~ column.data_type) ~ " end") -%}
     {%- endif -%}
-    {%- if meta.get('accepted_values') -%}
+    {%- set accepted = cxux_accepted_values(table_name, name) -%}
+    {%- if accepted -%}
         {%- set literals = [] -%}
-        {%- for value in meta.accepted_values -%}{%- do literals.append(_cxux_literal(value)) -%}{%- endfor -%}
+        {%- for value in accepted -%}{%- do literals.append(_cxux_literal(value)) -%}{%- endfor -%}
         {%- do reasons.append("case when " ~ name ~ " not in (" ~ literals | join(', ') ~ ") then "
-            ~ _cxux_message(label, shown, 'is not one of ' ~ meta.accepted_values | join(', ')) ~ " end") -%}
+            ~ _cxux_message(label, shown, 'is not one of ' ~ accepted | join(', ')) ~ " end") -%}
     {%- endif -%}
     {%- if meta.get('min') is not none -%}
         {%- do reasons.append("case when " ~ name ~ " < " ~ meta.min ~ " then "
@@ -234,8 +242,11 @@ typed as {{ cxux_inline_cte() }} (
 
     select
         {%- for column in columns %}
-        {{ cxux_try_cast(adapter.quote(column.name), cxux_contract_type(column.data_type)) }} as {{ column.name }},
+        {{ cxux_mapped_value(table_name, column.name, cxux_try_cast(adapter.quote(column.name), cxux_contract_type(column.data_type))) }} as {{ column.name }},
         {{ adapter.quote(column.name) }} as _raw__{{ column.name }},
+        {%- endfor %}
+        {%- for name in passthrough %}
+        {{ adapter.quote(name) }} as {{ name }},
         {%- endfor %}
         {{ raw_key }} as _cxux_row_id
     from source
@@ -380,6 +391,9 @@ final as (
     select
         {%- for column in columns %}
         {{ column.name }},
+        {%- endfor %}
+        {%- for name in passthrough %}
+        {{ name }},
         {%- endfor %}
         _cxux_row_id,
         _cxux_duplicate_rank,

@@ -1,5 +1,6 @@
 {#- Generic test: every column in `columns` ({column: [accepted values]}) holds only its
-    accepted values (nulls pass, as in dbt's accepted_values). One dbt node and one scan
+    accepted values (or {column: "contract: <raw table>.<column>"}: the raw contract's,
+    as extended by var cxux_extra_accepted_values; macros/staging/cxux_accepted_values.sql) (nulls pass, as in dbt's accepted_values). One dbt node and one scan
     of the model instead of one accepted_values test per column (every test node costs
     a fixed ~0.1 s; issue 6). Values are compared as quoted literals, like dbt's
     accepted_values with its default quote: true.
@@ -11,7 +12,16 @@
     (macros/incremental/cxux_test_window.sql). -#}
 {% test cxux_accepted_values_columns(model, columns) %}
 
-{%- set tested = columns.items() | list -%}
+{%- set tested = [] -%}
+{%- for column, values in columns.items() -%}
+    {%- if values is string and values.startswith('contract:') -%}
+        {%- set table_name, column_name = values.split(':', 1)[1].strip().split('.') -%}
+        {#- the contract is read from the graph, which is empty while dbt parses -#}
+        {%- do tested.append((column, cxux_accepted_values(table_name, column_name) if execute else ['-'])) -%}
+    {%- else -%}
+        {%- do tested.append((column, values)) -%}
+    {%- endif -%}
+{%- endfor -%}
 
 with rejected as (
 

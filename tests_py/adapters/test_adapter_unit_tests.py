@@ -1,8 +1,9 @@
 """The adapters' dbt unit tests (hand-worked rows in models/adapters/<system>/_<system>__models.yml)
 and data tests, run with each adapter on. An adapter is disabled by default, and dbt skips the
-unit tests of a disabled model without a word, so a default `dbt build` never runs them. The
-Zendesk, Shopify and Segment modules build their adapter end to end; this one covers the
-adapters that have no end-to-end test yet (Stripe, Delighted).
+unit tests of a disabled model without a word, so a default `dbt build` never runs them. Each
+adapter also has an end-to-end module (test_<system>.py); this one checks, for Stripe and
+Delighted, that every unit test their YAML declares really ran and passed, in a build of
+their models alone.
 """
 
 from __future__ import annotations

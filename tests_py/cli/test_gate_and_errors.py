@@ -60,7 +60,7 @@ class Pipeline:
         monkeypatch.setattr(cxux_cli.publish, "publish", publish)
         monkeypatch.setattr(build_module, "warehouse_summary", lambda project: {})
 
-    def _run_dbt(self, project, args, *, vars_=None):
+    def _run_dbt(self, project, args, *, vars_=None, **output):
         self.dbt_vars = vars_
 
 
@@ -351,6 +351,9 @@ def test_dbt_out_of_memory_is_exit_2_with_advice(monkeypatch, capsys):
                                                         node=node)]))
 
     class FakeRunner:
+        def __init__(self, callbacks=()):
+            pass
+
         def invoke(self, args):
             return failed
 

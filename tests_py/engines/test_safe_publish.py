@@ -4,11 +4,15 @@ Reuses the engine builds of conftest.py (each leg already built and published on
 A reader with its own connection queries in a loop while a failing and then a passing
 publish run:
 
-- the failing build: a duplicate order_id planted in the unpublished build (PostgreSQL:
-  the quality checks refuse it) or a build table whose files are gone (Spark: the copy
-  fails half-way); the published marts must not change;
+- the failing build: a duplicate order_id planted in the unpublished build, which the
+  Great Expectations checks of the gate refuse (on PostgreSQL and on Spark alike); the
+  published marts must not change;
 - the passing build: known rows removed from the unpublished build; the published marts
   must then show exactly the old counts minus those rows.
+
+PostgreSQL swaps all marts in one transaction, so one statement sees one build across
+marts; Spark switches one view per mart (publish_spark.py), so there each mart is
+checked to be old or new on its own.
 
 Expected counts come from the DuckDB build of the same data (duckdb_marts) and the rows
 the test removes, never from the code under test. Afterwards the removed rows are put
@@ -30,20 +34,23 @@ from tests_py.engines.conftest import AS_OF, REPO
 REMOVED = {"fct_orders": 7, "fct_tickets": 5, "dim_customers": 3, "metric_values": 0}
 KEYS = {"fct_orders": "order_id", "fct_tickets": "ticket_id", "dim_customers": "account_id"}
 READER_MAX_SECONDS = 600
+# Spark's gate (GX checks as Spark jobs, in session mode) runs twice while the reader reads.
+SPARK_READER_MAX_SECONDS = 3600
 
 
 class Reader(threading.Thread):
     """Runs `read()` in a loop until stopped; records every result and every error."""
 
-    def __init__(self, read):
+    def __init__(self, read, max_seconds: float = READER_MAX_SECONDS):
         super().__init__(daemon=True)
         self.read = read
+        self.max_seconds = max_seconds
         self.results: list[tuple] = []
         self.errors: list[str] = []
         self.stop = threading.Event()
 
     def run(self):
-        deadline = time.monotonic() + READER_MAX_SECONDS
+        deadline = time.monotonic() + self.max_seconds
         while not self.stop.is_set() and time.monotonic() < deadline:
             try:
                 self.results.append(self.read())
@@ -196,3 +203,127 @@ def test_postgres_failed_quality_leaves_no_trace(postgres_marts, project_env):
             assert [r[0] for r in cur.fetchall()] == ["marts", "marts_build"]
     finally:
         con.close()
+
+
+# ---------------------------------------------------------------------------
+# Spark
+
+
+@pytest.fixture
+def spark_project(spark_marts, workdir, project_env, monkeypatch):
+    """The Spark leg's project and a session on its metastore (this process: the
+    fixture's subprocesses have ended, and the embedded metastore allows one JVM)."""
+    from cxux_cli.engines import spark_session
+    from cxux_cli.project import Project
+
+    # the manifest of the Spark build: the gate checks the raw relations staging read
+    monkeypatch.setenv("DBT_TARGET_PATH", str(workdir / "target_spark"))
+    project = Project.resolve(str(REPO), "spark")
+    spark = spark_session(project)
+    yield project, spark
+    spark.stop()
+
+
+def _spark_publish(project, checks=None):
+    from cxux_cli.build import BuildOptions
+    from cxux_cli.engines import gate_and_publish
+
+    return gate_and_publish(project, "spark", BuildOptions(), {},
+                            dt.datetime.fromisoformat(AS_OF), checks)
+
+
+def _spark_overwrite(spark, table: str, select: str) -> None:
+    """Replace the rows of marts_build.<table> (Parquet: no delete, no update)."""
+    spark.sql(f"insert overwrite table marts_build.{table} {select}")
+
+
+def test_spark_readers_see_the_old_or_the_new_marts(spark_project, duckdb_marts):
+    from cxux_cli.engines import QualityReport
+    from cxux_cli.engines.publish_spark import current_version, publish, versions
+    from cxux_cli.errors import ChecksFailed
+    from cxux_cli.quality.report import format_table
+
+    project, spark = spark_project
+    old = _counts(duckdb_marts["counts"])
+    new = _counts(duckdb_marts["counts"], REMOVED)
+    assert old != new
+    published_before = current_version(spark)
+    versions_before = versions(spark)
+    assert published_before in versions_before
+
+    # The reader has a session of its own (its own SQL state), on the same metastore.
+    reader_session = spark.newSession()
+    query = "select " + ", ".join(f"(select count(*) from marts.{t})" for t in REMOVED)
+
+    def read():
+        return tuple(reader_session.sql(query).first())
+
+    # the unpublished build as it is, to restore it and to remove known rows from
+    spark.sql("drop database if exists cxux_test_kept cascade")
+    spark.sql("create database cxux_test_kept")
+    for table in sorted({"fct_orders", *(t for t, n in REMOVED.items() if n)}):
+        spark.sql(f"create table cxux_test_kept.{table} using parquet as"
+                  f" select * from marts_build.{table}")
+    planted = spark.sql("select order_id from cxux_test_kept.fct_orders"
+                        " order by order_id limit 1").first()[0]
+
+    reader = Reader(read, SPARK_READER_MAX_SECONDS)
+    reader.start()
+    try:
+        # failing build: a duplicate key in the unpublished fct_orders
+        spark.sql("insert into marts_build.fct_orders"
+                  f" select * from cxux_test_kept.fct_orders where order_id = '{planted}'")
+        assert spark.table("marts_build.fct_orders").count() == \
+            duckdb_marts["counts"]["fct_orders"] + 1
+        checks = QualityReport()
+        with pytest.raises(ChecksFailed, match="quality checks failed"):
+            _spark_publish(project, checks)
+        # the gate's summary (what cxux build prints): the planted duplicate is the one error
+        [result] = checks.results
+        errors = [line for line in format_table(result, only_failures=True).splitlines()
+                  if "  error  " in line and "  ERROR  " in line]
+        assert len(errors) == 1, errors
+        assert errors[0].startswith("marts.fct_orders") and "order_id unique" in errors[0]
+        assert str(planted) in errors[0], f"sample ids without the planted {planted}"
+        mark_failed = len(reader.results)
+        _wait_for_reads(reader, mark_failed)
+        assert not reader.errors, f"the reader got errors: {reader.errors[:3]}"
+        assert reader.seen_since(0) == {old}, "the failed build changed what BI reads"
+        assert current_version(spark) == published_before
+        assert versions(spark) == versions_before, "the refused version was left behind"
+
+        # passing build: the original fct_orders without known rows, same for the others
+        for table, n in REMOVED.items():
+            if not n:
+                continue
+            key = KEYS[table]
+            spark.sql(f"create or replace temporary view removed_{table} as select {key}"
+                      f" from cxux_test_kept.{table} order by {key} limit {n}")
+            assert spark.table(f"removed_{table}").count() == n, table
+            _spark_overwrite(spark, table, f"select * from cxux_test_kept.{table} where {key}"
+                             f" not in (select {key} from removed_{table})")
+        mark = len(reader.results)
+        summary = _spark_publish(project)
+        mark_published = len(reader.results)
+        _wait_for_reads(reader, mark_published)
+    finally:
+        reader.finish()
+    assert not reader.errors, f"the reader got errors: {reader.errors[:3]}"
+    assert summary["quality"] == "passed"
+    # one view per mart is switched: each mart is the old or the new one, never an error
+    for i, table in enumerate(REMOVED):
+        seen = {counts[i] for counts in reader.seen_since(0)}
+        assert seen <= {old[i], new[i]}, f"marts.{table}: counts of neither build: {seen}"
+    assert old in reader.seen_since(mark), "no read before the passing publish"
+    assert reader.seen_since(mark_published + 1) == {new}, "old data after the publish"
+    assert current_version(spark) not in versions_before
+    print(f"reader: {len(reader.results)} reads, {len(reader.results) - mark} during and after"
+          " the passing publish", flush=True)
+
+    # put the removed rows back and publish again: the views show the parity data
+    for table in (t for t, n in REMOVED.items() if n):
+        _spark_overwrite(spark, table, f"select * from cxux_test_kept.{table}")
+    spark.sql("drop database cxux_test_kept cascade")
+    publish(project, spark)  # cleanup, not under test: the checks passed on this data above
+    for table in duckdb_marts["tables"]:
+        assert spark.table(f"marts.{table}").count() == duckdb_marts["counts"][table], table

@@ -158,3 +158,86 @@ def test_the_cli_in_a_host_folder_says_where_cxux_is(tmp_path):
     assert result.returncode == 2
     assert "installs cxux as a package" in result.stderr
     assert f"--project-dir {host / 'dbt_packages' / 'cxux'}" in result.stderr
+
+
+def test_a_value_map_turns_the_hosts_spelling_into_the_contracts(host_build):
+    """host_orders_mapped spells `web` as `online`; var cxux_value_map maps it back."""
+    env, _manifest = host_build
+    # expected from the demo data itself: the staged orders that were `web` in raw
+    # (distinct: the demo plants exact duplicate rows)
+    expected = _query(env, "select count(distinct order_id) from raw.orders as r join "
+                           "analytics_staging.stg_raw__orders as s using (order_id) "
+                           "where r.channel = 'web'")[0][0]
+    assert expected > 0
+    by_channel = dict(_query(env, "select channel, count(*) from analytics_staging.stg_raw__orders "
+                                  "group by channel"))
+    assert by_channel.get("web") == expected and "online" not in by_channel
+    rejected = _query(env, "select count(*) from analytics_quarantine.quarantine_raw_rows "
+                           "where table_name = 'orders' and reasons like '%orders.channel%'")
+    assert rejected == [(0,)]
+    # the view the quality gate reads carries the mapped value too
+    gate_view = _query(env, "select count(*) from analytics_staging.raw_input__orders "
+                            "where channel = 'online'")
+    assert gate_view == [(0,)]
+
+
+def test_extra_accepted_values_reach_the_facts(host_build):
+    """host_tickets_mapped turns every chat ticket into `messaging`, which var
+    cxux_extra_accepted_values accepts: those tickets are staged and reach fct_tickets."""
+    env, _manifest = host_build
+    raw_chat = _query(env, "select count(*) from raw.support_tickets where channel = 'chat'")[0][0]
+    assert raw_chat > 0
+    rejected = _query(env, "select count(*) from analytics_quarantine.quarantine_raw_rows "
+                           "where table_name = 'support_tickets' and reasons like '%messaging%'")
+    assert rejected == [(0,)]
+    staged_chat = _query(env, "select count(distinct ticket_id) from raw.support_tickets as r join "
+                              "analytics_staging.stg_raw__support_tickets as s using (ticket_id) "
+                              "where r.channel = 'chat'")[0][0]
+    facts = dict(_query(env, "select channel, count(*) from analytics_marts.fct_tickets group by 1"))
+    assert facts.get("messaging") == staged_chat and "chat" not in facts
+
+
+@pytest.mark.parametrize("vars_, message", [
+    ('{cxux_extra_accepted_values: {orders.status: [fulfilled]}}',
+     "orders.status cannot be extended"),
+    ('{cxux_value_map: {orders.channel: {online: website}}}',
+     "maps 'online' to 'website', which is not one of web, app, store, phone, partner"),
+    ('{cxux_value_map: {order.channel: {online: web}}}', "'order.channel' names no raw table"),
+    ('{cxux_passthrough_columns: {orders: [coupon_code]}}',
+     "lacks the column(s) coupon_code (var cxux_passthrough_columns)"),
+    ('{cxux_passthrough_columns: {orders: [channel]}}', "orders.channel is a contract column"),
+    ('{cxux_passthrough_columns: {products: [brand]}}', "'products' is not a table with passthrough"),
+])
+def test_value_vars_that_cannot_work_are_refused_with_the_reason(host_build, vars_, message):
+    env, _manifest = host_build
+    host = Path(env["DBT_PROFILES_DIR"])
+    result = subprocess.run([DBT, "compile", "--select", "base_raw__orders__validated",
+                             "--vars", vars_], env=env, cwd=host, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+
+
+def test_passthrough_columns_reach_the_facts(host_build):
+    """The host passes its shop's channel spelling and its help desk's brand through."""
+    env, _manifest = host_build
+    # the host spells web `online` (the value map turned it back into `web` for cxux)
+    pairs = _query(env, "select shop_channel, channel, count(*) from analytics_marts.fct_orders "
+                        "group by all order by all")
+    assert {channel for _shop, channel, _n in pairs} >= {"web", "app"}
+    for shop, channel, _n in pairs:
+        assert shop == ("online" if channel == "web" else channel), (shop, channel)
+    brands = _query(env, "select count(*) filter (where brand = 'vip'), "
+                         "count(*) filter (where priority = 'urgent'), count(*) filter (where brand is null) "
+                         "from analytics_marts.fct_tickets")
+    vip, urgent, missing = brands[0]
+    assert vip == urgent > 0 and missing == 0
+
+
+def test_a_passthrough_named_like_a_fact_column_is_refused(host_build):
+    env, _manifest = host_build
+    host = Path(env["DBT_PROFILES_DIR"])
+    result = subprocess.run([DBT, "compile", "--select", "fct_orders", "--vars",
+                             "{cxux_passthrough_columns: {orders: [order_date]}}"],
+                            env=env, cwd=host, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "orders.order_date has the name of a column of fct_orders" in result.stdout + result.stderr

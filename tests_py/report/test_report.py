@@ -1,7 +1,8 @@
-"""`cxux report` on a hand-made warehouse (tests_py/report/conftest.py).
+"""`cxux report` on a hand-made warehouse and project (tests_py/report/conftest.py).
 
-Expected texts are worked out by hand from the rows there: with as-of 2026-04-15 the
-latest complete month is March 2026 (April ends 2026-05-01, after the as-of date).
+Expected texts are worked out by hand from the rows and definitions there: with as-of
+2026-04-15 the latest complete month is March 2026 (April ends 2026-05-01, after the
+as-of date) and the latest complete day 2026-04-14 (2026-04-15 ends on the 16th).
 """
 
 from __future__ import annotations
@@ -12,19 +13,41 @@ import re
 import pytest
 
 from cxux_cli.errors import CxuxError
-from cxux_cli.report.builder import build_report_html, format_value
+from cxux_cli.metrics import spec
+from cxux_cli.report.builder import LEVEL_ORDER, build_report_html, format_value
 
 AS_OF = dt.date(2026, 4, 15)
 GENERATED_AT = dt.datetime(2026, 4, 15, 9, 30)
 
 
 def card(html: str, metric: str) -> str:
-    """The HTML of one headline card."""
-    match = re.search(
-        rf'<div class="card [a-z_]+" data-metric="{metric}".*?</svg>', html, re.DOTALL
-    )
+    """The HTML of one metric card."""
+    match = re.search(rf'<article class="card [a-z_ ]+" data-metric="{metric}".*?</article>',
+                      html, re.DOTALL)
     assert match, f"no card for {metric}"
     return match.group(0)
+
+
+def section(html: str, name: str) -> str:
+    match = re.search(rf'<section id="{name}">.*?</section>', html, re.DOTALL)
+    assert match, f"no section {name}"
+    return match.group(0)
+
+
+def table_rows(html: str, table_id: str) -> list[list[str]]:
+    """The cells of a table's data rows, tags stripped."""
+    table = re.search(rf'<table id="{table_id}">.*?</table>', html, re.DOTALL)
+    assert table, f"no table {table_id}"
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>",
+                                                                     row, re.DOTALL)]
+        for row in re.findall(r"<tr data-metric=.*?</tr>", table.group(0), re.DOTALL)
+    ]
+
+
+def slices(card_html: str) -> list[tuple[str, ...]]:
+    return [tuple(re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row))
+            for row in re.findall(r'<tr class="slice.*?</tr>', card_html, re.DOTALL)]
 
 
 @pytest.fixture()
@@ -34,51 +57,187 @@ def html(report_warehouse, catalog_project) -> str:
     )
 
 
+def test_level_order_is_design_md_and_covers_the_spec():
+    # DESIGN.md: relationship, journey (a task across interactions), interaction
+    assert LEVEL_ORDER == ("relationship", "journey", "interaction")
+    assert set(LEVEL_ORDER) == set(spec.LEVELS)
+
+
+def test_cards_are_ordered_by_level_then_domain_target_and_file(html):
+    order = re.findall(r'<article class="card [a-z_ ]+" data-metric="(\w+)"', html)
+    assert order == [
+        # relationship: CX with a target, CX without; UX with a target in file order
+        # (engagement.yml: stickiness before feature_adoption_rate), UX without
+        "nps", "churn_reasons", "stickiness", "feature_adoption_rate", "dau", "mau_28d",
+        # journey
+        "task_success_rate",
+        # interaction: support.yml before voice.yml
+        "first_reply_time_median", "csat",
+        # no definition any more
+        "legacy_metric",
+        # drafts, in a section of their own
+        "churn_rate_annualised",
+    ]
+    headings = re.findall(r'<h3 class="level" id="level-(\w+)">', html)
+    assert headings == ["relationship", "journey", "interaction", "other"]
+
+
+def test_summary_comes_first_and_lists_what_is_off_target(html):
+    assert html.index('<section id="summary">') < html.index('<section id="headline">')
+    rows = table_rows(html, "summary-off-target")
+    # critical first, then off_target in card order; the critical draft is not here
+    assert [r[0] for r in rows] == [
+        "Task success rate", "Net Promoter Score (NPS)", "First reply time (median)"]
+    assert rows[0][1:] == ["March 2026", "58.0%", "critical",
+                           "target ≥ 78.0% · warning below 70.0% · critical below 60.0%"]
+    assert rows[1][2:] == ["32.5", "off target",
+                           "target ≥ 40 · warning below 30 · critical below 20"]
+    assert rows[2][2:] == ["104.8 min", "off target",
+                           "target ≤ 60 min · warning above 120 min · critical above 240 min"]
+
+
+def test_summary_movers_worked_by_hand(html):
+    rows = table_rows(html, "summary-movers")
+    # |change| / |target - critical|, or / |previous| without thresholds:
+    #   task success |0.58 - 0.81| / (0.78 - 0.60) = 1.278
+    #   stickiness (250/910 - 230/905) / (0.20 - 0.10) = 0.206
+    #   nps 2.5 / (40 - 20) = 0.125
+    #   feature adoption (0.661 - 0.64) / (0.50 - 0.30) = 0.105
+    #   dau (250 - 230) / 230 = 0.087
+    #   (then first reply 14.8 / 180 = 0.082, mau 5 / 905 = 0.006: not in the top 5;
+    #    the draft's 0.215 / 0.24 = 0.90 and thin csat are never compared)
+    assert [r[0] for r in rows] == [
+        "Task success rate", "Stickiness (DAU / MAU)", "Net Promoter Score (NPS)",
+        "Feature adoption rate", "Daily active users (DAU)"]
+    assert rows[0][1:5] == ["81.0%", "58.0%", "-23.0 pts worse",
+                            "128% of the distance from target to critical"]
+    assert rows[1][1:4] == ["25.4%", "27.5%", "+2.1 pts better"]
+    assert rows[1][4] == "21% of the distance from target to critical"
+    assert rows[4][1:5] == ["230", "250", "+20 better", "9% of the previous value"]
+
+
+def test_summary_thin_samples_and_hidden_slices(html):
+    assert table_rows(html, "summary-thin") == [
+        ["Customer satisfaction (CSAT)", "March 2026", "12", "30"]]
+    hidden = table_rows(html, "summary-hidden")
+    assert hidden == [[
+        "Feature adoption rate", "66.1%", "on target",
+        "3 of 3 by feature: reports 5.6% (critical), export 27.0% (critical), "
+        "dashboards 35.0% (warning)",
+    ]]
+
+
+def test_drafts_are_marked_and_kept_out_of_the_summary(html):
+    draft = card(html, "churn_rate_annualised")
+    assert '<span class="badge draft">draft</span>' in draft
+    assert '<div class="value">71.5%</div>' in draft
+    assert "churn_rate_annualised" in section(html, "drafts")
+    assert "churn_rate_annualised" not in section(html, "headline")
+    summary = section(html, "summary")
+    assert "churn_rate_annualised" not in summary and "Annualised churn" not in summary
+    # a metric without a definition is shown, but not summarised either
+    assert "legacy_metric" not in summary
+
+
+def test_slices_of_the_first_dimension_beside_the_total(html):
+    adoption = card(html, "feature_adoption_rate")
+    assert '<div class="value">66.1%</div>' in adoption
+    assert 'data-dimension="feature"' in adoption
+    # worst first (higher is better)
+    assert slices(adoption) == [("reports", "5.6%", "critical", "820"),
+                                ("export", "27.0%", "critical", "820"),
+                                ("dashboards", "35.0%", "warning", "820")]
+    tsr = card(html, "task_success_rate")
+    # task_name is the first dimension: region slices are not on the card; thin last
+    assert slices(tsr) == [("checkout", "50.0%", "critical", "300"),
+                           ("search", "90.0%", "on target", "500"),
+                           ("onboarding", "41.0%", "thin sample", "5")]
+    assert "middle_east_africa" not in tsr
+    # a share of total shows its slices, largest first, and no total value
+    reasons = card(html, "churn_reasons")
+    assert '<div class="value">' not in reasons
+    assert slices(reasons) == [("price", "50.0%", "no target", "30"),
+                               ("ux_issues", "30.0%", "no target", "18"),
+                               ("other", "20.0%", "no target", "12")]
+
+
+def test_day_grain_metrics_are_shown_by_day(html):
+    assert 'Metrics computed by day only: <strong>2026-04-14</strong>' in html
+    dau = card(html, "dau")
+    assert 'data-grain="day"' in dau
+    assert "2026-04-14 (by day)" in dau
+    assert '<div class="value">250</div>' in dau
+    assert "previous day 230 (+20)" in dau
+    # the days of the trend; 2026-04-15 is not over at the as-of
+    assert ">2026-04-12</text>" in dau and ">2026-04-14</text>" in dau
+    assert "2026-04-15" not in dau
+    assert '<div class="value">910</div>' in card(html, "mau_28d")
+    stickiness = card(html, "stickiness")
+    assert 'data-status="on_target"' in stickiness
+    assert '<div class="value">27.5%</div>' in stickiness  # 250 / 910
+    assert "target ≥ 20.0% · warning below 15.0% · critical below 10.0%" in stickiness
+
+
 def test_headline_is_the_latest_complete_month(html):
     assert "Headline month: <strong>March 2026</strong>" in html
     assert "(the latest complete month)" in html
     # April's values (incomplete month) are neither headline nor trend points
-    assert ">99<" not in html and "99.0" not in html
-    assert "50.0%" not in html
-
-
-def test_headline_values_targets_and_statuses(html):
     nps = card(html, "nps")
-    assert 'data-status="warning"' in nps
-    assert "Net Promoter Score (NPS)" in nps
-    assert '<div class="value">32.5</div>' in nps
-    assert "target 40 " in nps
-    assert "previous month 30<" in nps
-
+    assert "99" not in nps and ">2026-04</text>" not in nps
     tsr = card(html, "task_success_rate")
-    assert 'data-status="critical"' in tsr
-    assert '<div class="value">64.0%</div>' in tsr
-    assert "target 80.0%" in tsr
-    assert "previous month 81.0%" in tsr
-    assert "<polyline" in tsr  # a trend line over Jan-Mar
+    assert '<div class="value">58.0%</div>' in tsr and ">2026-04</text>" not in tsr
 
-    # CX and UX metrics are grouped under their domain's heading
-    cx_at, ux_at = html.index("Customer experience (CX)"), html.index("User experience (UX)")
-    assert (
-        cx_at
-        < html.index('data-metric="nps"')
-        < ux_at
-        < html.index('data-metric="task_success_rate"')
-    )
+
+def test_every_status_is_shown_with_its_target_and_thresholds(html):
+    for metric in ("nps", "csat", "first_reply_time_median", "task_success_rate",
+                   "feature_adoption_rate", "stickiness", "churn_rate_annualised"):
+        judged = re.search(r'<div class="detail judged">(.*?)</div>', card(html, metric))
+        assert judged and "target " in judged.group(1) and "critical " in judged.group(1), metric
+    assert '<div class="detail judged">no target</div>' in card(html, "dau")
+    nps = card(html, "nps")
+    assert 'data-status="off_target"' in nps
+    assert '<div class="value">32.5</div>' in nps
+    assert "previous month 30 (+2.50)" in nps
+    assert "<polyline" in nps  # a trend line over Jan-Mar
 
 
 def test_thin_samples_are_flagged(html):
     csat = card(html, "csat")
     assert 'data-status="insufficient_sample"' in csat
     assert '<span class="badge insufficient_sample">thin sample</span>' in csat
-    section = html[html.index('<section id="thin-samples">') :]
     rows = re.findall(
-        r'<tr class="thin-sample"><td class="text">(.*?)</td><td>(.*?)</td><td>(.*?)</td>', section
+        r'<tr class="thin-sample"><td class="text">(.*?)</td><td>(.*?)</td><td>(.*?)</td>',
+        section(html, "thin-samples"),
     )
-    assert ("Customer satisfaction (CSAT) (2026-03, total)", "12", "30") in rows
-    assert ("Task success rate (2026-03, region = middle_east_africa)", "5", "30") in rows
-    assert ("UX to CX link: Task success rate (account) band fair", "20", "30") in rows
-    assert len(rows) == 3
+    assert rows == [
+        ("Customer satisfaction (CSAT) (March 2026, total)", "12", "30"),
+        ("Task success rate (March 2026, region = middle_east_africa)", "5", "30"),
+        ("Task success rate (March 2026, task_name = onboarding)", "5", "30"),
+        ("UX to CX link: Task success rate (account) band fair", "20", "30"),
+    ]
+
+
+def test_definitions_come_through_the_metric_layer(report_warehouse, catalog_project):
+    # an invalid definition is not read around by the report: it names the problem
+    # (file:line:column, as `cxux metrics validate` does) and shows the metric bare
+    path = catalog_project / "metrics" / "ux" / "tasks.yml"
+    path.write_text(path.read_text().replace("level: journey", "level: jouney"))
+    html = build_report_html(
+        report_warehouse, as_of=AS_OF, project_root=catalog_project, generated_at=GENERATED_AT
+    )
+    problems = section(html, "summary")
+    assert 'id="definition-problems"' in problems
+    assert "metrics/ux/tasks.yml:" in problems and "jouney" in problems
+    assert 'data-level="" data-grain="month" data-lifecycle=""' in card(html, "task_success_rate")
+
+
+def test_without_a_project_every_metric_is_shown_bare(report_warehouse):
+    html = build_report_html(report_warehouse, as_of=AS_OF, generated_at=GENERATED_AT)
+    headings = re.findall(r'<h3 class="level" id="level-(\w+)">', html)
+    assert headings == ["other"]
+    # no definition says which metrics are certified: nothing is summarised
+    assert 'id="summary-movers"' in html and "<table id=\"summary-movers\">" not in html
+    assert 'data-grain="day"' in card(html, "dau")
 
 
 def test_link_table_shows_bands_with_intervals_and_significance(html):
@@ -195,3 +354,22 @@ def test_cli_missing_warehouse_exits_2(catalog_project, tmp_path, monkeypatch, c
     )
     assert code == 2
     assert "no warehouse file" in capsys.readouterr().err
+
+
+def test_report_imports_neither_dbt_nor_great_expectations(report_warehouse, catalog_project):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, datetime as dt\n"
+        "from cxux_cli.report.builder import build_report_html\n"
+        f"html = build_report_html({str(report_warehouse)!r}, as_of=dt.date(2026, 4, 15), "
+        f"project_root={str(catalog_project)!r})\n"
+        "assert 'data-metric=\"nps\"' in html\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('dbt', 'great_expectations', 'sqlglot'))\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    assert "HEAVY=\n" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]

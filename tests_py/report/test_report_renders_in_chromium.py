@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 
@@ -59,14 +60,22 @@ def report_file(report_warehouse, catalog_project, tmp_path):
     return path
 
 
-def test_rendered_dom_has_the_headline_and_link_sections(report_file, tmp_path):
+def test_rendered_dom_has_the_summary_cards_and_link_sections(report_file, tmp_path):
     result = chromium(tmp_path, "--dump-dom", report_file.as_uri())
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout
-    assert '<section id="headline">' in dom
-    assert 'data-metric="nps" data-status="warning"' in dom
-    assert '<section id="ux-cx-link">' in dom
-    assert '<section id="thin-samples">' in dom
+    # the summary leads, then the cards by level, the drafts apart, then the link
+    order = [dom.index(f'<section id="{name}">')
+             for name in ("summary", "headline", "drafts", "ux-cx-link", "thin-samples")]
+    assert order == sorted(order)
+    assert '<table id="summary-off-target">' in dom
+    assert 'data-metric="nps" data-status="off_target" data-level="relationship"' in dom
+    # cards in the order of the levels (tests_py/report/test_report.py works it out)
+    cards = re.findall(r'<article class="card [a-z_ ]+" data-metric="(\w+)"', dom)
+    assert cards[:2] == ["nps", "churn_reasons"] and cards[-1] == "churn_rate_annualised"
+    assert 'data-metric="dau" data-status="no_target" data-level="relationship" ' \
+           'data-grain="day"' in dom
+    assert '<table class="slices" data-dimension="feature">' in dom
     # inline SVG parsed as SVG elements, not as text
     assert dom.count("<svg") >= 4 and "<polyline" in dom
 

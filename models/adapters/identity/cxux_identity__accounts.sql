@@ -8,17 +8,9 @@
 {%- set defaults = var('cxux_identity_defaults') -%}
 
 with records as (
-    select
-        records.*,
-        {#- newest first: a record given once per email it held names its current email -#}
-        -1 * {{ dbt.datediff("cast('2000-01-01' as " ~ dbt.type_timestamp() ~ ")", 'coalesce(records.updated_at, records.created_at)', 'second') }} as newest_first,
-        crosswalk.account_id
-    from {{ ref('cxux_identity__records') }} as records
-    inner join {{ ref('cxux_identity_crosswalk') }} as crosswalk
-        on crosswalk.source_system = records.source_system
-        and crosswalk.entity = records.entity
-        and crosswalk.native_id = records.native_id
-    where records.entity = 'account'
+
+    {{ cxux_identity_group_records('account', ['account_id']) }}
+
 )
 
 select

@@ -13,18 +13,6 @@ with order_line as (
 
 ),
 
-refund as (
-
-    select * from {{ source('cxux_shopify', 'refund') }}
-
-),
-
-order_line_refund as (
-
-    select * from {{ source('cxux_shopify', 'order_line_refund') }}
-
-),
-
 order_buyers as (
 
     select * from {{ ref('cxux_shopify__order_buyers') }}
@@ -33,13 +21,7 @@ order_buyers as (
 
 refunded_units as (
 
-    select
-        order_line_refund.order_line_id,
-        sum(coalesce(order_line_refund.quantity, 0)) as refunded_quantity
-    from order_line_refund
-    inner join refund
-        on order_line_refund.refund_id = refund.id
-    group by order_line_refund.order_line_id
+    {{ cxux_shopify_refunded('order_line_refund.order_line_id', {'refunded_quantity': 'quantity'}) }}
 
 ),
 

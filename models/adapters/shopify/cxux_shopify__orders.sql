@@ -16,18 +16,6 @@ with orders as (
 
 ),
 
-refund as (
-
-    select * from {{ source('cxux_shopify', 'refund') }}
-
-),
-
-order_line_refund as (
-
-    select * from {{ source('cxux_shopify', 'order_line_refund') }}
-
-),
-
 order_adjustment as (
 
     select * from {{ source('cxux_shopify', 'order_adjustment') }}
@@ -48,13 +36,7 @@ crosswalk as (
 
 refunded_lines as (
 
-    select
-        refund.order_id,
-        sum(coalesce(order_line_refund.subtotal, 0)) as refunded_subtotal
-    from order_line_refund
-    inner join refund
-        on order_line_refund.refund_id = refund.id
-    group by refund.order_id
+    {{ cxux_shopify_refunded('refund.order_id', {'refunded_subtotal': 'subtotal'}) }}
 
 ),
 

@@ -27,14 +27,8 @@ final as (
         cast(tickets.status as {{ dbt.type_string() }}) as status,
         cast(tickets.updated_at as {{ dbt.type_timestamp() }}) as updated_at
     from tickets
-    left join crosswalk as account
-        on account.source_system = 'zendesk'
-        and account.entity = 'account'
-        and account.native_id = tickets.account_native_id
-    left join crosswalk as requester
-        on requester.source_system = 'zendesk'
-        and requester.entity = 'user'
-        and requester.native_id = tickets.requester_native_id
+    {{ cxux_identity_join('crosswalk', 'account', 'zendesk', 'account', 'tickets.account_native_id') }}
+    {{ cxux_identity_join('crosswalk', 'requester', 'zendesk', 'user', 'tickets.requester_native_id') }}
 
 )
 

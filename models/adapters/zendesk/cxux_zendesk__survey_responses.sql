@@ -8,7 +8,10 @@
                    out; so are ratings of tickets the adapter leaves out (deleted, merged)
       survey_id    'zendesk_csat' (one instrument); touchpoint post_support
       responded_at the rating's updated_at (Zendesk writes the rating when the survey is
-                   offered and updates it when the requester answers) -#}
+                   offered and updates it when the requester answers)
+    The contract's columns and the crosswalk lookups (requester's user; the ticket's
+    organization, else the requester's account) are macro cxux_adapter_survey_responses,
+    shared with Delighted. -#}
 with tickets as (
 
     select * from {{ ref('cxux_zendesk__tickets_mapped') }}
@@ -41,32 +44,29 @@ answered as (
 
 ),
 
-final as (
+responses as (
 
     select
-        cast({{ dbt.concat(["'zendesk:'", 'cast(answered.id as ' ~ dbt.type_string() ~ ')']) }}
-            as {{ dbt.type_string() }}) as response_id,
-        cast('zendesk_csat' as {{ dbt.type_string() }}) as survey_id,
-        cast('csat' as {{ dbt.type_string() }}) as survey_type,
-        cast('post_support' as {{ dbt.type_string() }}) as touchpoint,
-        cast(requester.user_id as {{ dbt.type_string() }}) as respondent_user_id,
-        cast(coalesce(account.account_id, requester.account_id) as {{ dbt.type_string() }}) as account_id,
+        answered.id as native_response_id,
+        'zendesk_csat' as survey_id,
+        'csat' as survey_type,
+        'post_support' as touchpoint,
+        tickets.requester_native_id as respondent_native_id,
+        tickets.account_native_id,
         cast(null as {{ dbt.type_string() }}) as related_order_id,
-        cast(tickets.ticket_id as {{ dbt.type_string() }}) as related_ticket_id,
-        cast(answered.updated_at as {{ dbt.type_timestamp() }}) as responded_at,
-        cast(answered.csat_score as {{ dbt.type_int() }}) as score,
-        cast(answered.comment as {{ dbt.type_string() }}) as comment
+        tickets.ticket_id as related_ticket_id,
+        answered.updated_at as responded_at,
+        answered.csat_score as score,
+        answered.comment
     from answered
     inner join tickets
         on cast(answered.ticket_id as {{ dbt.type_string() }}) = tickets.ticket_id
-    left join crosswalk as account
-        on account.source_system = 'zendesk'
-        and account.entity = 'account'
-        and account.native_id = tickets.account_native_id
-    left join crosswalk as requester
-        on requester.source_system = 'zendesk'
-        and requester.entity = 'user'
-        and requester.native_id = tickets.requester_native_id
+
+),
+
+final as (
+
+    {{ cxux_adapter_survey_responses('zendesk', 'responses', 'crosswalk') }}
 
 )
 

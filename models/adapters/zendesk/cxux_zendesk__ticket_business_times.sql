@@ -134,18 +134,9 @@ default_schedule as (
 
 first_schedules as (
 
-    select
-        cast(ticket_schedule.ticket_id as {{ dbt.type_string() }}) as ticket_id,
-        min(cast(ticket_schedule.schedule_id as {{ dbt.type_string() }})) as schedule_id
-    from ticket_schedule
-    inner join (
-        select ticket_id, min(created_at) as first_assigned_at
-        from ticket_schedule
-        group by ticket_id
-    ) as firsts
-        on ticket_schedule.ticket_id = firsts.ticket_id
-        and ticket_schedule.created_at = firsts.first_assigned_at
-    group by ticket_schedule.ticket_id
+    {{ cxux_first_or_last_per_key(
+        'ticket_schedule', 'ticket_id', 'created_at', 'first',
+        {'schedule_id': 'cast(ticket_schedule.schedule_id as ' ~ dbt.type_string() ~ ')'}) }}
 
 ),
 
@@ -252,19 +243,10 @@ business as (
 
 last_policies as (
 
-    select
-        cast(ticket_sla_policy.ticket_id as {{ dbt.type_string() }}) as ticket_id,
-        max(ticket_sla_policy.sla_policy_id) as sla_policy_id,
-        max(ticket_sla_policy.policy_applied_at) as policy_applied_at
-    from ticket_sla_policy
-    inner join (
-        select ticket_id, max(policy_applied_at) as last_applied_at
-        from ticket_sla_policy
-        group by ticket_id
-    ) as lasts
-        on ticket_sla_policy.ticket_id = lasts.ticket_id
-        and ticket_sla_policy.policy_applied_at = lasts.last_applied_at
-    group by ticket_sla_policy.ticket_id
+    {{ cxux_first_or_last_per_key(
+        'ticket_sla_policy', 'ticket_id', 'policy_applied_at', 'last',
+        {'sla_policy_id': 'ticket_sla_policy.sla_policy_id',
+         'policy_applied_at': 'ticket_sla_policy.policy_applied_at'}) }}
 
 ),
 

@@ -51,6 +51,7 @@ final as (
         {{ cxux_month_start('orders.ordered_at') }} as order_month,
         orders.ordered_at,
         orders.updated_at
+        {{ cxux_passthrough('orders', 'orders') }}
     from stg_raw__orders as orders
     left join order_lines
         on orders.order_id = order_lines.order_id

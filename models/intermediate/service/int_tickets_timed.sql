@@ -104,6 +104,7 @@ joined as (
         business_times.is_first_reply_sla_breached,
         business_times.is_resolution_sla_breached,
         business_times.is_sla_breached
+        {{ cxux_passthrough('support_tickets', 'tickets') }}
     from stg_raw__support_tickets as tickets
     left join status_summary
         on tickets.ticket_id = status_summary.ticket_id
@@ -146,6 +147,7 @@ final as (
         first_solved_at,
         last_solved_at,
         updated_at
+        {{ cxux_passthrough('support_tickets') }}
     from joined
 
 )

@@ -31,6 +31,7 @@ final as (
         orders.order_month,
         orders.ordered_at,
         orders.updated_at
+        {{ cxux_passthrough('orders', 'orders') }}
     from int_orders_enriched as orders
     left join dim_customers
         on orders.account_id = dim_customers.account_id

@@ -87,6 +87,7 @@ final as (
         tickets.first_solved_at,
         tickets.last_solved_at,
         tickets.updated_at
+        {{ cxux_passthrough('support_tickets', 'tickets') }}
     from tickets
     left join dim_customers
         on tickets.resolved_account_id = dim_customers.account_id

@@ -19,6 +19,7 @@ final as (
         order_total,
         discount_total,
         updated_at
+        {{ cxux_passthrough('orders') }}
     from validated
     where _cxux_reasons is null
 

@@ -18,6 +18,7 @@ final as (
         created_at,
         status,
         updated_at
+        {{ cxux_passthrough('support_tickets') }}
     from validated
     where _cxux_reasons is null
 
