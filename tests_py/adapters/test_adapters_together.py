@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from tests_py.adapters.helpers import query, reconciliation
 from tests_py.conftest import isolated_env, run_cxux
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "adapters"
@@ -33,20 +33,15 @@ def shop_and_billing(tmp_path_factory) -> dict:
 
 
 def _published(env: dict, sql: str) -> list[tuple]:
-    with duckdb.connect(env["CXUX_PUBLISHED_PATH"], read_only=True) as connection:
-        return connection.execute(sql).fetchall()
+    return query(env["CXUX_PUBLISHED_PATH"], sql)
 
 
 def test_products_and_accounts_of_both_systems(shop_and_billing):
     """products: 7 Stripe prices + 5 Shopify products = 12; accounts: 7 Stripe customers +
     Shopify's 5 customers and the guest Gina (the guest ' BOB@example.com ' is customer Bob)
     = 13; nothing of either quarantined (Shopify's 3 rejects are orders and order lines)."""
-    reconciliation = {
-        table: (raw, staged, quarantined)
-        for table, raw, staged, quarantined, _ in _published(shop_and_billing, (
-            "select * from quarantine.raw_row_reconciliation "
-            "where table_name in ('products', 'accounts', 'subscription_events')"))}
-    assert reconciliation == {"products": (12, 12, 0), "accounts": (13, 13, 0),
+    assert reconciliation(shop_and_billing["CXUX_PUBLISHED_PATH"],
+                          ["products", "accounts", "subscription_events"]) == {"products": (12, 12, 0), "accounts": (13, 13, 0),
                               "subscription_events": (15, 15, 0)}
     systems = dict(_published(shop_and_billing, (
         "select split_part(product_id, ':', 1), count(*) from marts.dim_products group by 1")))

@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from tests_py.adapters.helpers import query, reconciliation
 from tests_py.conftest import isolated_env, run_cxux
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "adapters" / "delighted"
@@ -39,8 +39,7 @@ def delighted_build(tmp_path_factory) -> dict:
 
 
 def _query(env: dict, sql: str) -> list[tuple]:
-    with duckdb.connect(env["CXUX_DUCKDB_PATH"], read_only=True) as connection:
-        return connection.execute(sql).fetchall()
+    return query(env["CXUX_DUCKDB_PATH"], sql)
 
 
 def _month(env: dict, month: str) -> dict[str, tuple[float, int]]:
@@ -98,12 +97,8 @@ def test_rows_that_cannot_map_are_quarantined_with_reasons(delighted_build):
          f"survey_responses.survey_type: 'enps' is not one of {contract_types}; "
          "survey_responses.touchpoint is missing (required)"),
     ]
-    reconciliation = {
-        table: (raw, staged, quarantined)
-        for table, raw, staged, quarantined, _ in _query(delighted_build, (
-            "select * from quarantine.raw_row_reconciliation "
-            "where table_name in ('survey_responses', 'users', 'accounts')"))}
-    assert reconciliation == {"survey_responses": (24, 21, 3), "users": (11, 11, 0),
+    assert reconciliation(delighted_build["CXUX_DUCKDB_PATH"],
+                          ["survey_responses", "users", "accounts"]) == {"survey_responses": (24, 21, 3), "users": (11, 11, 0),
                               "accounts": (2, 2, 0)}
 
 

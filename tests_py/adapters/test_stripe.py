@@ -35,9 +35,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from tests_py.adapters.helpers import query, reconciliation
 from tests_py.conftest import isolated_env, run_cxux
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "adapters" / "stripe"
@@ -57,13 +57,11 @@ def stripe_build(tmp_path_factory) -> dict:
 
 
 def _published(env: dict, sql: str) -> list[tuple]:
-    with duckdb.connect(env["CXUX_PUBLISHED_PATH"], read_only=True) as connection:
-        return connection.execute(sql).fetchall()
+    return query(env["CXUX_PUBLISHED_PATH"], sql)
 
 
 def _warehouse(env: dict, sql: str) -> list[tuple]:
-    with duckdb.connect(env["CXUX_DUCKDB_PATH"], read_only=True) as connection:
-        return connection.execute(sql).fetchall()
+    return query(env["CXUX_DUCKDB_PATH"], sql)
 
 
 def _month(env: dict, month: str) -> dict[str, float]:
@@ -114,12 +112,8 @@ def test_subscription_events_worked_by_hand(stripe_build):
         (f"stripe:sub_{sub}", f"stripe:cus_{cus}", "USD", 2026)
         for sub, cus in ["AA", "BB", "CC", "DD", "EE", "FF", "HG"]]
     # 15 events, 7 prices as products, 7 customers as accounts: nothing quarantined
-    reconciliation = {
-        table: (raw, staged, quarantined)
-        for table, raw, staged, quarantined, _ in _published(stripe_build, (
-            "select * from quarantine.raw_row_reconciliation "
-            "where table_name in ('subscription_events', 'products', 'accounts')"))}
-    assert reconciliation == {"subscription_events": (15, 15, 0), "products": (7, 7, 0),
+    assert reconciliation(stripe_build["CXUX_PUBLISHED_PATH"],
+                          ["subscription_events", "products", "accounts"]) == {"subscription_events": (15, 15, 0), "products": (7, 7, 0),
                               "accounts": (7, 7, 0)}
 
 
