@@ -26,15 +26,20 @@ CONTRACT_FILE = Path(__file__).resolve().parents[2] / "models" / "marts" / "metr
     "_metrics__models.yml"
 
 
-def metric_value_columns(contract_file: Path = CONTRACT_FILE) -> tuple[str, ...]:
-    """The metric_values column names, in contract order, from _metrics__models.yml."""
+def _metric_values_contract(contract_file: Path = CONTRACT_FILE) -> list[dict]:
+    """The metric_values columns ({name, data_type, ...}), in contract order."""
     import yaml
 
     document = yaml.safe_load(contract_file.read_text(encoding="utf-8"))
     for model in document.get("models", []):
         if model.get("name") == "metric_values":
-            return tuple(column["name"] for column in model["columns"])
+            return model["columns"]
     raise ValueError(f"{contract_file}: no metric_values model with columns")  # pragma: no cover
+
+
+def metric_value_columns(contract_file: Path = CONTRACT_FILE) -> tuple[str, ...]:
+    """The metric_values column names, in contract order, from _metrics__models.yml."""
+    return tuple(column["name"] for column in _metric_values_contract(contract_file))
 
 
 def column_doc(column: str) -> str:
@@ -93,6 +98,11 @@ def registry_text(definitions: list[dict]) -> str:
         "    Edit metrics/**/*.yml and run `cxux metrics compile`, never this file. -#}\n"
         "{% macro cxux_metric_registry() -%}\n"
         f"{{{{ return(fromjson({jinja_string(payload)})) }}}}\n"
+        "{%- endmacro %}\n"
+        "\n"
+        "{#- The metrics of each monthly scorecard, by domain (compiler.scorecard_metrics). -#}\n"
+        "{% macro cxux_metric_scorecard_metrics() -%}\n"
+        f"{{{{ return(fromjson({jinja_string(json.dumps(scorecard_metrics(definitions), sort_keys=True))})) }}}}\n"
         "{%- endmacro %}\n"
         "\n"
         "{#- dimension_value of a slice whose dimension is NULL (spec.NULL_DIMENSION_VALUE). -#}\n"
@@ -168,9 +178,84 @@ def models_yml_text(definitions: list[dict]) -> str:
     return _header("#", body, "metrics/**/*.yml") + body
 
 
+# The monthly scorecards (models/marts/metrics/scorecard_<domain>_monthly.sql): one
+# column per metric of the domain, so their columns and contract are generated too.
+SCORECARDS_YML = MODELS_DIR / "_generated__scorecards.yml"
+SCORECARD_DOMAINS = {"cx": "CX", "ux": "UX"}
+# each metric's columns: suffix -> the metric_values column it holds, and its description
+SCORECARD_COLUMNS = (
+    ("", "value", "the month's value, total slice"),
+    ("__status", "status", "status for the month"),
+    ("__target", "target", "target in force for the month"),
+    ("__warning_threshold", "warning_threshold", "warning threshold"),
+    ("__critical_threshold", "critical_threshold", "critical threshold"),
+)
+
+
+def scorecard_metrics(definitions: list[dict]) -> dict[str, list[str]]:
+    """{domain: metric names} of each scorecard, by name: the metrics of the domain with
+    a month grain, not deprecated and not share_of_total (their total is always 1: the
+    shares live in the slices). The one owner of this rule: the registry carries it to
+    the scorecard macro (cxux_metric_scorecard) and SCORECARDS_YML lists the columns."""
+    return {domain: sorted(d["name"] for d in definitions
+                           if d["domain"] == domain and "month" in d["grains"]
+                           and d["status"] != "deprecated" and not d.get("share_of_total"))
+            for domain in SCORECARD_DOMAINS}
+
+
+def scorecards_yml_text(definitions: list[dict]) -> str:
+    types = {column["name"]: column["data_type"] for column in _metric_values_contract()}
+    labels = {d["name"]: d["label"] for d in definitions}
+    out = ["version: 2", "", "models:"]
+    for domain, names in scorecard_metrics(definitions).items():
+        upper = SCORECARD_DOMAINS[domain]
+        description = (
+            f"{upper} scorecard: one row per month, one column per {upper} metric (domain "
+            f"{domain}) that has a month grain, is not deprecated and is not a share of total, "
+            "named after the metric and holding its value for the total slice (from "
+            "metric_values), with <name>__status, <name>__target, <name>__warning_threshold "
+            "and <name>__critical_threshold beside it (a status is never shown without its "
+            "target and thresholds). The columns follow the metric definitions: `cxux metrics "
+            "compile` writes them here, and the enforced contract holds the build to them. "
+            "Read metric_values for intervals and slices. Grain: one row per month_start.")
+        out += [
+            f"  - name: scorecard_{domain}_monthly",
+            f"    description: {_yaml_quote(description)}",
+            "    config:",
+            "      group: cxux_metrics",
+            "      access: public",
+            "      contract: {enforced: true}",
+            '      tags: ["cxux_metric"]',
+            "    columns:",
+            "      - name: month_start",
+            "        data_type: date",
+            '        description: "First day of the month (the key)."',
+            "        data_tests: [unique, not_null]",
+            "      - name: month_end",
+            "        data_type: date",
+            '        description: "First day of the next month (exclusive end)."',
+            "        data_tests: [not_null]",
+            "      - name: is_complete_period",
+            f"        data_type: {_yaml_quote(types['is_complete_period'])}",
+            f"        description: {_yaml_quote(column_doc('is_complete_period'))}",
+            "        data_tests: [not_null]",
+        ]
+        for name in names:
+            for suffix, column, what in SCORECARD_COLUMNS:
+                subject = f"{labels[name]} ({name})" if not suffix else name
+                out += [
+                    f"      - name: {name}{suffix}",
+                    f"        data_type: {_yaml_quote(types[column])}",
+                    f"        description: {_yaml_quote(f'{subject}: {what} (metric_values.{column}).')}",
+                ]
+    body = "\n".join(out) + "\n"
+    return _header("#", body, "metrics/**/*.yml") + body
+
+
 def generated_files(definitions: list[dict]) -> dict[Path, str]:
     """{relative path: text} of every generated file."""
-    files = {REGISTRY_FILE: registry_text(definitions), MODELS_YML: models_yml_text(definitions)}
+    files = {REGISTRY_FILE: registry_text(definitions), MODELS_YML: models_yml_text(definitions),
+             SCORECARDS_YML: scorecards_yml_text(definitions)}
     for d in definitions:
         files[MODELS_DIR / f"metric__{d['name']}.sql"] = model_text(d)
     return files

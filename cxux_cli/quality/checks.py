@@ -429,6 +429,16 @@ def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
         and "requires_configuration" not in (spec.get("tags") or [])
     ]
     if expected:
+        expected_sql = ("expected as (select * from (values " + ", ".join(expected)
+                        + ") as e(metric_name, grain)) ")
+        # a metric whose domain is off is not configured, not missing (issue 16)
+        configured = (f" and not exists (select 1 from {_q(schema, dialect)}.metric_availability "
+                      "as a where a.metric_name = e.metric_name and not a.is_configured)"
+                      if with_availability else "")
+        # a total of e in some period (any_period) or in the latest complete one
+        has_total = ("exists (select 1 from {batch} as m where m.metric_name = e.metric_name "
+                     "and m.grain = e.grain and m.dimension_name = 'total' "
+                     "and m.value is not null{period})")
         checks.append(Check(
             values, "every certified metric has a total for the latest complete period",
             "UnexpectedRowsExpectation",
@@ -438,18 +448,30 @@ def metric_value_checks(metric_definitions: dict[str, dict], as_of: dt.date,
                 "with latest as (select grain, max(period_start) as period_start "
                 "from {batch} as batch_rows "
                 f"where period_end <= {as_of_sql} group by grain), "
-                "expected as (select * from (values " + ", ".join(expected)
-                + ") as e(metric_name, grain)) "
-                "select e.metric_name, e.grain, l.period_start from expected as e "
+                + expected_sql
+                + "select e.metric_name, e.grain, l.period_start from expected as e "
                 "join latest as l on e.grain = l.grain "
-                "where not exists (select 1 from {batch} as m where m.metric_name = e.metric_name "
-                "and m.grain = e.grain and m.period_start = l.period_start "
-                "and m.dimension_name = 'total' and m.value is not null)"
-                # a metric whose domain is off is not configured, not missing (issue 16)
-                + (f" and not exists (select 1 from {_q(schema, dialect)}.metric_availability as a "
-                   "where a.metric_name = e.metric_name and not a.is_configured)"
-                   if with_availability else "")
+                "where not " + has_total.replace("{period}", " and m.period_start = l.period_start")
+                # a metric without a value in any period measures something this warehouse
+                # does not collect (no NPS survey in a Zendesk-only setup): the warning
+                # below names it; one that had values and lost them is a break
+                + " and " + has_total.replace("{period}", "")
+                + configured
             )},
+        ))
+        checks.append(Check(
+            values, "data collected for each certified metric (a total in some period)",
+            "UnexpectedRowsExpectation",
+            {"unexpected_rows_query": (
+                # a join: GX then leaves {batch} without an alias of its own, as above
+                "with " + expected_sql
+                + "select e.metric_name, e.grain from expected as e left join (select "
+                "metric_name, grain from {batch} as m where m.dimension_name = 'total' and "
+                "m.value is not null group by metric_name, grain) as valued "
+                "on valued.metric_name = e.metric_name and valued.grain = e.grain "
+                "where valued.metric_name is null" + configured
+            )},
+            severity=WARNING,
         ))
     checks.append(Check(
         values,

@@ -25,6 +25,7 @@
         'segment': {'tables': ['page_views', 'events'], 'identities': ['user'],
                     'lacks': ['web_vitals']},
         'delighted': {'tables': ['survey_responses'], 'identities': ['account', 'user']},
+        'snowplow': {'tables': ['page_views', 'events'], 'identities': ['user']},
     }) }}
 {%- endmacro %}
 

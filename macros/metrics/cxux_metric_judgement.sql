@@ -44,18 +44,6 @@
     end
 {%- endmacro %}
 
-{#- The build's as-of (var cxux_as_of, a UTC timestamp; else the current time). A
-    period is complete (is_complete_period) when its exclusive end is on or before
-    it: at as-of 2026-12-06 00:00 November (ends 2026-12-01) is complete, December
-    (ends 2027-01-01) is not. Incremental metric models rebuild the periods stored
-    as incomplete on every run, so a period turns complete once it is over. -#}
-{% macro cxux_metric_as_of() -%}
-    {%- if var('cxux_as_of', none) -%}
-        cast('{{ var("cxux_as_of") }}' as {{ dbt.type_timestamp() }})
-    {%- else -%}
-        cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }})
-    {%- endif -%}
-{%- endmacro %}
 
 {#- Final select shared by every type. Expects a relation `computed` with grain,
     period_start, dimension_name, dimension_value, value, numerator, denominator,
@@ -106,7 +94,11 @@ final as (
         cast({{ definition['confidence'] }} as {{ type_double }}) as confidence,
         cast({{ min_sample if min_sample is not none else 'null' }} as {{ dbt.type_bigint() }}) as min_sample,
         is_sample_sufficient,
-        cast(cast(period_end_date as {{ dbt.type_timestamp() }}) <= {{ cxux_metric_as_of() }} as {{ dbt.type_boolean() }}) as is_complete_period,
+        {#- complete when its exclusive end is on or before the build's as-of (cxux_as_of): at
+            as-of 2026-12-06 November (ends 2026-12-01) is complete, December is not.
+            Incremental metric models rebuild the periods stored as incomplete on every
+            run, so a period turns complete once it is over. #}
+        cast(cast(period_end_date as {{ dbt.type_timestamp() }}) <= {{ cxux_as_of() }} as {{ dbt.type_boolean() }}) as is_complete_period,
         cast(target as {{ type_double }}) as target,
         warning_threshold,
         critical_threshold,

@@ -285,12 +285,10 @@ computed as (
     __warning_threshold, __critical_threshold), so a status is never read without
     them. is_complete_period: the month is over at the build's as-of. -#}
 {% macro cxux_metric_scorecard(domain) -%}
-    {%- set metrics = [] -%}
-    {%- for definition in cxux_metric_registry_or_empty() | sort(attribute='name') -%}
-        {%- if definition['domain'] == domain and 'month' in definition['grains'] and definition['status'] != 'deprecated' and not definition['share_of_total'] -%}
-            {%- do metrics.append(definition['name']) -%}
-        {%- endif -%}
-    {%- endfor -%}
+    {#- which metrics: `cxux metrics compile` decides (compiler.scorecard_metrics) and writes
+        the scorecard's columns and contract from the same list -#}
+    {%- set lists = context['cxux_metric_scorecard_metrics']() if context.get('cxux_metric_scorecard_metrics') is not none else {} -%}
+    {%- set metrics = lists.get(domain, []) -%}
 with metric_values as (
 
     select * from {{ ref('metric_values') }}

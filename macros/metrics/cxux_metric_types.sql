@@ -50,10 +50,13 @@
     {{ return(adapter.dispatch('cxux_metric_sum', 'cxux')(definition)) }}
 {%- endmacro %}
 {% macro default__cxux_metric_sum(definition) -%}
+    {#- summed in the measure's own type: exact for integers and decimals (money),
+        so the total, and its status at a threshold, do not depend on the order a
+        parallel engine adds rows in; cast to double afterwards (docs/metrics_spec.md) -#}
     {{ cxux_metric_aggregate(definition,
-        [('measure_value', cxux_double(definition['measure']))],
+        [('measure_value', definition['measure'])],
         ['sum(measure_value) as measure_sum', 'count(measure_value) as row_count'],
-        cxux_metric_computed('measure_sum', 'row_count', 'measure_sum')) }}
+        cxux_metric_computed(cxux_double('measure_sum'), 'row_count', cxux_double('measure_sum'))) }}
 {%- endmacro %}
 
 {#- average: mean +- t(conf, n - 1) * sd / sqrt(n). numerator = sum, denominator = n. -#}
@@ -63,13 +66,15 @@
 {% macro default__cxux_metric_average(definition) -%}
     {%- set confidence = definition['confidence'] -%}
     {%- set method = cxux_metric_interval(definition) -%}
+    {#- mean and sum in the measure's own type (exact for integers and decimals, as
+        for sum); the spread, only used for the interval, in double -#}
     {{ cxux_metric_aggregate(definition,
-        [('measure_value', cxux_double(definition['measure']))],
-        ['avg(measure_value) as measure_mean', 'stddev_samp(measure_value) as measure_sd',
+        [('measure_value', definition['measure'])],
+        ['avg(measure_value) as measure_mean_exact', 'stddev_samp(' ~ cxux_double('measure_value') ~ ') as measure_sd',
          'sum(measure_value) as measure_sum', 'count(measure_value) as row_count'],
-        cxux_metric_computed('measure_mean', 'row_count', 'measure_sum', 'row_count',
-            cxux_t_bound('measure_mean', 'measure_sd', 'row_count', confidence, 'lower') if method == 't' else 'null',
-            cxux_t_bound('measure_mean', 'measure_sd', 'row_count', confidence, 'upper') if method == 't' else 'null',
+        cxux_metric_computed(cxux_double('measure_mean_exact'), 'row_count', cxux_double('measure_sum'), 'row_count',
+            cxux_t_bound(cxux_double('measure_mean_exact'), 'measure_sd', 'row_count', confidence, 'lower') if method == 't' else 'null',
+            cxux_t_bound(cxux_double('measure_mean_exact'), 'measure_sd', 'row_count', confidence, 'upper') if method == 't' else 'null',
             method)) }}
 {%- endmacro %}
 
@@ -164,8 +169,9 @@
     {%- elif aggregation == 'count' -%}
         {{ return([(alias, column), 'count(' ~ alias ~ ') as ' ~ alias ~ '_aggregate']) }}
     {%- else -%}
-        {#- sum or average -#}
-        {{ return([(alias, cxux_double(column)), ('sum' if aggregation == 'sum' else 'avg') ~ '(' ~ alias ~ ') as ' ~ alias ~ '_aggregate']) }}
+        {#- sum or average, in the measure's own type (exact for integers and decimals,
+            see cxux_metric_sum); the ratio casts the aggregates to double -#}
+        {{ return([(alias, column), ('sum' if aggregation == 'sum' else 'avg') ~ '(' ~ alias ~ ') as ' ~ alias ~ '_aggregate']) }}
     {%- endif -%}
 {%- endmacro %}
 

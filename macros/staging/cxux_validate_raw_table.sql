@@ -95,11 +95,7 @@
 {%- endif -%}
 {%- set future_text = 'is in the future (later than ' -%}
 
-{%- set as_of -%}
-    {%- if var('cxux_as_of', none) -%} cast('{{ var("cxux_as_of") }}' as {{ dbt.type_timestamp() }})
-    {%- else -%} {{ cxux_utc_now() }}
-    {%- endif -%}
-{%- endset -%}
+{%- set as_of = cxux_as_of() -%}
 {%- set future_limit = dbt.dateadd('hour', var('cxux_future_tolerance_hours', 24) | int, as_of) | trim -%}
 {%- set min_timestamp = var('cxux_min_timestamp', '2000-01-01') -%}
 

@@ -1,9 +1,9 @@
 """The adapters' dbt unit tests (hand-worked rows in models/adapters/<system>/_<system>__models.yml)
 and data tests, run with each adapter on. An adapter is disabled by default, and dbt skips the
 unit tests of a disabled model without a word, so a default `dbt build` never runs them. Each
-adapter also has an end-to-end module (test_<system>.py); this one checks, for Stripe and
-Delighted, that every unit test their YAML declares really ran and passed, in a build of
-their models alone.
+adapter also has an end-to-end module (test_<system>.py); this one checks, for Stripe, Shopify,
+Delighted and Zendesk, that every unit test their YAML declares really ran and passed, in a
+build of their models alone.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tests_py.conftest import REPO, isolated_env
 DBT = str(Path(sys.executable).parent / "dbt")
 
 
-@pytest.mark.parametrize("system", ["stripe", "delighted"])
+@pytest.mark.parametrize("system", ["stripe", "delighted", "zendesk", "shopify"])
 def test_adapter_models_and_unit_tests_pass(system, tmp_path):
     env = isolated_env(tmp_path)
     load_system(env, system)

@@ -64,7 +64,8 @@ def test_shopify_june_commerce_metrics_worked_by_hand(shopify_build):
     order_line.csv, refund.csv, order_line_refund.csv, order_adjustment.csv).
 
     Orders that count as completed (not cancelled, not returned), order_total net of refunds:
-      5010 Alice 06-03 120.00 - 10.00 discount                          = 110.00
+      5010 Alice 06-03 120.00 - 10.00 discount (total_discounts 15.00: 5.00 of
+           it on shipping, not revenue; subtotal_price 110.00)        = 110.00
       5011 Alice 06-03 (same day, iphone)                               =  20.00
       5012 Alice 06-20 165.00 - 3.00 - 14.00 refunded socks - 5.00
                        refund discrepancy (partially_refunded: still an order) = 143.00
@@ -99,6 +100,11 @@ def test_shopify_june_commerce_metrics_worked_by_hand(shopify_build):
     assert values["cross_sell_rate"] == pytest.approx(0.2)
     assert values["clv_12m"] == pytest.approx(75.00)
     assert values["customer_churn_rate"] == pytest.approx(1 / 3)
+    with published(env) as con:
+        (discount,) = con.execute(
+            "select discount_total from marts.fct_orders where order_id = 'shopify:5010'"
+        ).fetchone()
+    assert float(discount) == pytest.approx(10.00)  # the lines' discount, not shipping's
 
 
 def test_shopify_rows_that_cannot_map_are_quarantined_with_reasons(shopify_build):

@@ -138,6 +138,30 @@ def test_each_broken_mart_fails_the_right_check(project):
     assert broken.sample_ids == ["nps_relationship|month|2024-03-01|region|europe"]
 
 
+def test_a_metric_never_valued_warns_one_that_lost_its_latest_value_fails(project):
+    """ces_never (certified, no row at all: its survey is not collected here) is named by a
+    warning and does not fail the gate; ces_score, which had totals for 2024-01..07 and
+    lost the latest (2024-08), is a break and fails it."""
+    definitions = project.root / "metrics" / "cx" / "defs.yml"
+    definitions.write_text(definitions.read_text() + "  - {name: ces_never, type: average, "
+                           "status: certified, grains: [month]}\n")
+    result = run_quality(project, suites=("marts",), as_of=AS_OF)
+    assert result.passed  # a warning only
+    never = _find(result, "marts.metric_values", "data collected for each certified metric")
+    assert never.severity == "warning" and not never.success
+    assert never.unexpected_count == 1 and "metric_name=ces_never" in never.sample_ids[0]
+    assert _find(result, "marts.metric_values", "every certified metric").success
+
+    with duckdb.connect(str(project.duckdb_path)) as con:
+        con.execute("delete from marts.metric_values where metric_name = 'ces_score' "
+                    "and period_start = date '2024-08-01' and dimension_name = 'total'")
+    result = run_quality(project, suites=("marts",), as_of=AS_OF)
+    assert not result.passed
+    missing = _find(result, "marts.metric_values", "every certified metric")
+    assert missing.unexpected_count == 1 and "metric_name=ces_score" in missing.sample_ids[0]
+    assert _find(result, "marts.metric_values", "data collected").unexpected_count == 1
+
+
 @pytest.mark.parametrize("definition, family", [
     ({"type": "nps", "unit": "score"}, "nps"),
     ({"type": "top_box", "unit": "share"}, "proportion"),

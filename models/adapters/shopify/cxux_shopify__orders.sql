@@ -1,15 +1,21 @@
 {#- Shopify orders as the raw contract's `orders` (one row per order that counts: test and
     deleted orders are left out, docs/adapters/shopify.md).
     order_total is the merchandise the customer kept, net of discounts and refunds:
-      total_line_items_price - total_discounts
+      subtotal_price (the line items after their discounts; a discount on shipping, which
+      total_discounts also holds, does not reduce it), else total_line_items_price -
+      total_discounts where subtotal_price is empty
         - refunded line subtotals (order_line_refund.subtotal, all refunds of the order)
         + refund discrepancies (order_adjustment kind refund_discrepancy, signed)
-    floored at 0. Tax and shipping are not revenue and are left out (shipping refunds too).
+    floored at 0. Tax and shipping are not revenue and are left out (shipping refunds and
+    shipping discounts too). discount_total = the line items' discounts
+    (total_line_items_price - subtotal_price), else total_discounts.
     A refund restates the order's own month (revenue is by order date). A partially refunded
     order stays an order (status paid or shipped, order_total reduced); one refunded in full
     is 'returned', which revenue and AOV leave out (macro cxux_shopify_order_status).
     ids are prefixed 'shopify:'; account_id is the crosswalk's account of the buyer
     (cxux_shopify__order_buyers). -#}
+{%- set merchandise = 'coalesce(orders.subtotal_price, coalesce(orders.total_line_items_price, 0)'
+                     ~ ' - coalesce(orders.total_discounts, 0))' %}
 with orders as (
 
     select * from {{ source('cxux_shopify', 'order') }}
@@ -63,13 +69,13 @@ final as (
                                           'orders.fulfillment_status') }} as {{ dbt.type_string() }}) as status,
         cast(upper(orders.currency) as {{ dbt.type_string() }}) as currency,
         cast(greatest(
-            coalesce(orders.total_line_items_price, 0)
-                - coalesce(orders.total_discounts, 0)
+            {{ merchandise }}
                 - coalesce(refunded_lines.refunded_subtotal, 0)
                 + coalesce(discrepancies.discrepancy_amount, 0),
             0
         ) as decimal(18, 2)) as order_total,
-        cast(coalesce(orders.total_discounts, 0) as decimal(18, 2)) as discount_total,
+        cast(coalesce(orders.total_line_items_price - orders.subtotal_price, orders.total_discounts, 0)
+            as decimal(18, 2)) as discount_total,
         cast(orders.updated_at as {{ dbt.type_timestamp() }}) as updated_at
     from orders
     inner join order_buyers

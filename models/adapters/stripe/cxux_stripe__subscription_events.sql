@@ -8,8 +8,10 @@
       paying, same price and seats, MRR up / down   upgrade / downgrade (a discount began/ended)
       not paying now, paying just before            cancel (mrr 0, seats 0; the plan left)
     Instants where none holds (a renewal, a version with nothing new) give no event. MRR is
-    compared in cents (rounded in the states model). cancel_reason only on a cancel that ended the subscription
-    (macro cxux_stripe_cancel_reason); a pause is a cancel without reason. A customer's new
+    compared in cents (rounded in the states model). cancel_reason only on a cancel whose
+    not-paying spell ends the subscription (macro cxux_stripe_cancel_reason): an unpaid spell
+    that is then canceled takes the cancellation's reason; a pause or unpaid spell that
+    pays again is a cancel without reason. A customer's new
     subscription after an old one ended is that subscription's start (cxux's customer months
     count it as a reactivation of the customer). ids are prefixed 'stripe:'. -#}
 with states as (
@@ -38,8 +40,27 @@ compared as (
             partition by subscription_id
             order by state_at
             rows between unbounded preceding and 1 preceding
-        ) as was_paying_before
+        ) as was_paying_before,
+        -- a spell: a paying state and the not-paying states after it, up to the next paying one
+        sum(case when status_group = 'paying' then 1 else 0 end) over (
+            partition by subscription_id
+            order by state_at
+            rows between unbounded preceding and current row
+        ) as spell_number
     from states
+
+),
+
+spells as (
+
+    select
+        *,
+        -- the reason the spell's cancellation gave, when the spell ends the subscription: an
+        -- unpaid (or paused) spell that is then canceled churned for that reason
+        max(case when status_group = 'ended' then cancel_reason end) over (
+            partition by subscription_id, spell_number
+        ) as spell_cancel_reason
+    from compared
 
 ),
 
@@ -57,7 +78,7 @@ classified as (
             when status_group = 'paying' and mrr_rounded < previous_mrr then 'downgrade'
             when status_group <> 'paying' and previous_group = 'paying' then 'cancel'
         end as event_type
-    from compared
+    from spells
 
 ),
 
@@ -79,7 +100,7 @@ final as (
         cast(case when classified.event_type = 'cancel' then 0 else classified.mrr_rounded end
             as decimal(18, 2)) as mrr_after,
         cast(coalesce(classified.currency, classified.previous_currency) as {{ dbt.type_string() }}) as currency,
-        cast(case when classified.event_type = 'cancel' then classified.cancel_reason end
+        cast(case when classified.event_type = 'cancel' then classified.spell_cancel_reason end
             as {{ dbt.type_string() }}) as cancel_reason
     from classified
     left join crosswalk

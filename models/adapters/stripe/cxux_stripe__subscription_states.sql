@@ -8,18 +8,22 @@
       ended        canceled, incomplete_expired
     A version holds from: ended_at (else canceled_at) for an ended version; trial_end for the
     first paying version after a trial; else _fivetran_start. A subscription whose first
-    version is paying, paused or ended was paying from coalesce(trial_end, start_date): a
-    synthetic paying version is added there (loaders without history give one version).
+    version is paying, unpaid or ended was paying from coalesce(trial_end, start_date): a
+    synthetic paying version is added there (loaders without history give one version),
+    unless it never paid: incomplete_expired, paused (Stripe pauses only a trial that ended
+    without a payment method) or canceled before its trial ended.
 
     Items (invoice lines of type subscription, not the negative "unused time" prorations):
     each subscription item bills a price and a quantity from the line's period_start until
-    its next line. Item MRR = unit_amount / 100 x quantity per month (macro
+    its next line, or until the subscription's next regular billing of a licensed price
+    that does not bill it (the item was removed: an add-on taken off stops counting). Item MRR = unit_amount in major units (cxux_minor_to_major_units: / 100,
+    but JPY and the other zero-decimal currencies as is) x quantity per month (macro
     cxux_monthly_amount: yearly / 12, weekly x 52 / 12, daily x 365 / 12, all / interval_count);
     metered and one-time prices give 0 and no seats.
 
     Discounts (discount + coupon, forever and repeating; once is not recurring): in force
-    from start until end. mrr = gross x (1 - percent_off / 100) - amount_off / 100 per
-    month (by the subscription's billing interval), floored at 0, and 0 unless paying.
+    from start until end. mrr = gross x (1 - percent_off / 100) - amount_off (in major units, the
+    subscription's currency) per month (by the subscription's billing interval), floored at 0, and 0 unless paying.
     product_price_id = the price of the item with the highest MRR (ties: price id). mrr is
     rounded to cents (once, here). -#}
 with subscription_history as (
@@ -64,6 +68,7 @@ versions_grouped as (
         canceled_at,
         cancellation_details_reason,
         cancellation_details_feedback,
+        lower(status) as stripe_status,
         case
             when lower(status) in ('active', 'past_due') then 'paying'
             when lower(status) in ('trialing', 'incomplete') then 'not_started'
@@ -116,6 +121,11 @@ versions as (
     where version_number = 1
         and status_group in ('paying', 'paused', 'ended')
         and coalesce(trial_end, start_date) is not null
+        -- never paid: incomplete_expired (the first payment failed), paused (Stripe pauses
+        -- only a trial that ended without a payment method), canceled during its trial
+        and stripe_status not in ('incomplete_expired', 'paused')
+        and not (stripe_status = 'canceled' and trial_end is not null
+                 and coalesce(ended_at, canceled_at) <= trial_end)
 
 ),
 
@@ -130,11 +140,58 @@ item_lines as (
         row_number() over (
             partition by subscription_id, coalesce(subscription_item_id, price_id, plan_id), period_start
             order by coalesce(amount, 0) desc, id desc
-        ) as duplicate_rank
+        ) as duplicate_rank,
+        coalesce(proration, false) as is_proration
     from invoice_line_item
     where lower(type) = 'subscription'
         and subscription_id is not null
         and (not coalesce(proration, false) or coalesce(amount, 0) >= 0)
+
+),
+
+-- A regular (not proration) billing of a licensed price bills every licensed item the
+-- subscription still has; metered items are billed in arrears, a period behind, so they
+-- do not say which items are left.
+billing_timeline as (
+
+    select
+        item_lines.subscription_id,
+        item_lines.item_key,
+        item_lines.valid_from,
+        1 as kind_order
+    from item_lines
+    where item_lines.duplicate_rank = 1
+
+    union all
+
+    select distinct
+        item_lines.subscription_id,
+        cast(null as {{ dbt.type_string() }}) as item_key,
+        item_lines.valid_from,
+        0 as kind_order
+    from item_lines
+    left join price
+        on item_lines.price_id = price.id
+    where item_lines.duplicate_rank = 1
+        and not item_lines.is_proration
+        and coalesce(lower(price.recurring_usage_type), 'licensed') <> 'metered'
+
+),
+
+-- for each item line, the subscription's first regular billing after it: an item not
+-- billed there was removed then (a removed add-on stops counting)
+item_next_billing as (
+
+    select
+        subscription_id,
+        item_key,
+        valid_from,
+        min(case when kind_order = 0 then valid_from end) over (
+            partition by subscription_id
+            order by valid_from, kind_order
+            rows between 1 following and unbounded following
+        ) as next_billing_at
+    from billing_timeline
 
 ),
 
@@ -145,13 +202,17 @@ item_states as (
         item_lines.item_key,
         item_lines.price_id,
         item_lines.valid_from,
-        lead(item_lines.valid_from) over (
-            partition by item_lines.subscription_id, item_lines.item_key
-            order by item_lines.valid_from
+        -- least() skips nulls on every engine: the earlier of the two ends that exist
+        least(
+            lead(item_lines.valid_from) over (
+                partition by item_lines.subscription_id, item_lines.item_key
+                order by item_lines.valid_from
+            ),
+            item_next_billing.next_billing_at
         ) as valid_to,
         case
             when lower(price.recurring_usage_type) = 'metered' or price.recurring_interval is null then 0
-            else {{ cxux_monthly_amount('price.unit_amount / 100.0 * coalesce(item_lines.quantity, 1)',
+            else {{ cxux_monthly_amount(cxux_minor_to_major_units('price.unit_amount', 'price.currency') ~ ' * coalesce(item_lines.quantity, 1)',
                                         'price.recurring_interval', 'price.recurring_interval_count') }}
         end as item_mrr,
         case
@@ -164,6 +225,10 @@ item_states as (
     from item_lines
     left join price
         on item_lines.price_id = price.id
+    left join item_next_billing
+        on item_lines.subscription_id = item_next_billing.subscription_id
+        and item_lines.item_key = item_next_billing.item_key
+        and item_lines.valid_from = item_next_billing.valid_from
     where item_lines.duplicate_rank = 1
 
 ),
@@ -287,7 +352,7 @@ final as (
             when status_ranked.status_group = 'paying' then greatest(
                 coalesce(items_summed.gross_mrr, 0)
                     * (1 - coalesce(discounts_in_force.percent_off, 0) / 100.0)
-                    - coalesce({{ cxux_monthly_amount('discounts_in_force.amount_off / 100.0',
+                    - coalesce({{ cxux_monthly_amount(cxux_minor_to_major_units('discounts_in_force.amount_off', 'items_summed.currency'),
                                                       'items_summed.billing_interval',
                                                       'items_summed.billing_interval_count') }}, 0),
                 0)

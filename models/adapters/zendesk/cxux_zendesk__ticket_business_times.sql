@@ -15,8 +15,11 @@
     SLA (var cxux_zendesk_using_sla_policies, default true): the policy last applied to the
     ticket, its version in force when applied (else its oldest version), the targets for the
     ticket's priority. first_reply_time is judged on the first reply, total_resolution_time
-    on the full resolution, each in business or calendar minutes as the target says; a
-    target whose moment has not happened yet is not judged (null). is_sla_breached: true when
+    on the full resolution, each in business or calendar minutes as the target says. A
+    target whose moment has not happened yet is breached once it has passed by the build's
+    as-of (cxux_as_of: no reply yet on an unsolved ticket, not resolved yet), as Zendesk
+    marks it; until then it is not judged (null). A ticket solved without a public reply
+    has no first-reply judgement. is_sla_breached: true when
     a judged target was missed, false when every judged target was met, null when none was
     judged. -#}
 {%- set using_sla = var('cxux_zendesk_using_sla_policies', true) | as_bool %}
@@ -202,16 +205,20 @@ daylight as (
 
 spans as (
 
-    {%- for kind, end_column in [('first_reply', 'first_reply_at'),
-                                 ('first_resolution', 'first_solved_at'),
-                                 ('full_resolution', 'full_resolution_at')] %}
+    {#- the *_pending spans run to the build's as-of while their moment has not come: a
+        first reply still owed on an unsolved ticket, a resolution still owed -#}
+    {%- for kind, end_at in [('first_reply', 'timed.first_reply_at'),
+                             ('first_resolution', 'timed.first_solved_at'),
+                             ('full_resolution', 'timed.full_resolution_at'),
+                             ('first_reply_pending', 'case when timed.first_reply_at is null and timed.first_solved_at is null then ' ~ cxux_as_of() ~ ' end'),
+                             ('full_resolution_pending', 'case when timed.full_resolution_at is null then ' ~ cxux_as_of() ~ ' end')] %}
     select
         {{ dbt.concat(['timed.ticket_id', "':" ~ kind ~ "'"]) }} as span_id,
         timed.ticket_id,
         '{{ kind }}' as span_kind,
         ticket_schedules.schedule_id,
         timed.created_at as start_at,
-        timed.{{ end_column }} as end_at
+        {{ end_at }} as end_at
     from timed
     inner join ticket_schedules
         on timed.ticket_id = ticket_schedules.ticket_id
@@ -231,7 +238,11 @@ business as (
         max(case when spans.span_kind = 'first_resolution' then span_business_minutes.business_minutes end)
             as first_resolution_business_minutes,
         max(case when spans.span_kind = 'full_resolution' then span_business_minutes.business_minutes end)
-            as full_resolution_business_minutes
+            as full_resolution_business_minutes,
+        max(case when spans.span_kind = 'first_reply_pending' then span_business_minutes.business_minutes end)
+            as first_reply_pending_business_minutes,
+        max(case when spans.span_kind = 'full_resolution_pending' then span_business_minutes.business_minutes end)
+            as full_resolution_pending_business_minutes
     from spans
     inner join span_business_minutes
         on spans.span_id = span_business_minutes.span_id
@@ -301,14 +312,22 @@ judged as (
         cast(last_policies.sla_policy_id as {{ dbt.type_string() }}) as sla_policy_id,
         targets.first_reply_target,
         targets.resolution_target,
+        {#- judged on the moment when it has come; before that, breached once the target has
+            passed by the build's as-of (a first reply is owed only while unsolved) #}
+        {%- for target, moment, span, still_owed in [
+                ('first_reply', 'timed.first_reply_at', 'first_reply', 'timed.first_solved_at is null'),
+                ('resolution', 'timed.full_resolution_at', 'full_resolution', 'true')] %}
         case
-            when targets.first_reply_in_business = 1 then business.first_reply_business_minutes
-            else {{ cxux_minutes_between('timed.created_at', 'timed.first_reply_at') }}
-        end > targets.first_reply_target as is_first_reply_sla_breached,
-        case
-            when targets.resolution_in_business = 1 then business.full_resolution_business_minutes
-            else {{ cxux_minutes_between('timed.created_at', 'timed.full_resolution_at') }}
-        end > targets.resolution_target as is_resolution_sla_breached
+            when {{ moment }} is not null then case
+                when targets.{{ target }}_in_business = 1 then business.{{ span }}_business_minutes
+                else {{ cxux_minutes_between('timed.created_at', moment) }}
+            end > targets.{{ target }}_target
+            when {{ still_owed }} and case
+                when targets.{{ target }}_in_business = 1 then business.{{ span }}_pending_business_minutes
+                else {{ cxux_minutes_between('timed.created_at', cxux_as_of()) }}
+            end > targets.{{ target }}_target then true
+        end as is_{{ target }}_sla_breached{{ ',' if not loop.last }}
+        {%- endfor %}
         {%- else %}
         cast(null as {{ dbt.type_string() }}) as sla_policy_id,
         cast(null as {{ dbt.type_int() }}) as first_reply_target,

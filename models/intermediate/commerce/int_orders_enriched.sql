@@ -23,7 +23,7 @@ order_lines as (
     select
         order_items.order_id,
         count(*) as line_count,
-        sum(order_items.quantity) as item_count,
+        cast(sum(order_items.quantity) as {{ dbt.type_bigint() }}) as item_count,
         count(distinct products.category) as category_count
     from stg_raw__order_items as order_items
     left join stg_raw__products as products

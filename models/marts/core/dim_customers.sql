@@ -40,7 +40,7 @@ order_summary as (
     select
         account_id,
         count(*) as order_count,
-        sum(order_total) as lifetime_revenue,
+        cast(sum(order_total) as decimal(38, 2)) as lifetime_revenue,
         min(ordered_at) as first_order_at,
         max(ordered_at) as latest_order_at
     from int_orders_enriched

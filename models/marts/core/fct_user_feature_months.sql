@@ -199,7 +199,7 @@ month_checksums as (
 
     select
         month_start,
-        sum(checksum) as month_checksum
+        cast(sum(checksum) as {{ dbt.type_bigint() }}) as month_checksum
     from month_checksum_parts
     group by month_start
 

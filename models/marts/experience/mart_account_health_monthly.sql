@@ -60,9 +60,9 @@ task_months as (
         account_id,
         cast({{ dbt.date_trunc('month', 'started_at') }} as date) as month_start,
         count(*) as task_attempts,
-        sum(case when is_success then 1 else 0 end) as task_successes,
+        cast(sum(case when is_success then 1 else 0 end) as {{ dbt.type_bigint() }}) as task_successes,
         -- time on task: successful attempts only, geometric mean (MeasuringU)
-        sum(case when is_success and duration_seconds > 0 then 1 else 0 end) as timed_successes,
+        cast(sum(case when is_success and duration_seconds > 0 then 1 else 0 end) as {{ dbt.type_bigint() }}) as timed_successes,
         exp(avg(case when is_success and duration_seconds > 0 then ln(duration_seconds) end))
             as time_on_task_geomean_seconds
     from task_attempts
@@ -78,7 +78,7 @@ page_view_months as (
         cast({{ dbt.date_trunc('month', 'occurred_at') }} as date) as month_start,
         count(*) as page_loads,
         count(passes_core_web_vitals) as cwv_measured_page_loads,
-        sum(case when passes_core_web_vitals then 1 else 0 end) as cwv_passing_page_loads
+        cast(sum(case when passes_core_web_vitals then 1 else 0 end) as {{ dbt.type_bigint() }}) as cwv_passing_page_loads
     from page_views
     where account_id is not null
     group by 1, 2
@@ -153,8 +153,8 @@ nps_months as (
         account_id,
         {{ cxux_period_start('month', nps['time']) }} as month_start,
         count(is_promoter) as nps_responses,
-        sum(case when is_promoter then 1 else 0 end) as nps_promoters,
-        sum(case when is_detractor then 1 else 0 end) as nps_detractors
+        cast(sum(case when is_promoter then 1 else 0 end) as {{ dbt.type_bigint() }}) as nps_promoters,
+        cast(sum(case when is_detractor then 1 else 0 end) as {{ dbt.type_bigint() }}) as nps_detractors
     from survey_responses
     where account_id is not null
         and {{ nps['time'] }} is not null
@@ -170,7 +170,7 @@ csat_months as (
         account_id,
         {{ cxux_period_start('month', csat['time']) }} as month_start,
         count(is_top_box) as csat_responses,
-        sum(case when is_top_box then 1 else 0 end) as csat_top_box_responses
+        cast(sum(case when is_top_box then 1 else 0 end) as {{ dbt.type_bigint() }}) as csat_top_box_responses
     from survey_responses
     where account_id is not null
         and {{ csat['time'] }} is not null

@@ -68,18 +68,18 @@ survey_touchpoints as (
         count(case when {{ experience_metric_filter(csat) }} then is_top_box end) as csat_responses,
         {{ cxux_share_value("sum(case when " ~ experience_metric_filter(csat) ~ " and is_top_box then 1 else 0 end)",
                             "count(case when " ~ experience_metric_filter(csat) ~ " then is_top_box end)") }} as csat_top_box_share,
-        avg(case when survey_type = 'csat' then score end) as csat_mean,
+        cast(avg(case when survey_type = 'csat' then score end) as {{ cxux_type_double() }}) as csat_mean,
         count(case when {{ experience_metric_filter(ces) }} then is_top_box end) as ces_responses,
         {{ cxux_share_value("sum(case when " ~ experience_metric_filter(ces) ~ " and is_top_box then 1 else 0 end)",
                             "count(case when " ~ experience_metric_filter(ces) ~ " then is_top_box end)") }} as ces_top_box_share,
         -- metric ces_mean's rows (CES 2.0: a 1-5 CES 1.0 answer is on another scale)
-        avg(case when {{ experience_metric_filter(ces_mean) }} then score end) as ces_mean,
-        sum(case when survey_type = 'sus' then 1 else 0 end) as sus_responses,
+        cast(avg(case when {{ experience_metric_filter(ces_mean) }} then score end) as {{ cxux_type_double() }}) as ces_mean,
+        cast(sum(case when survey_type = 'sus' then 1 else 0 end) as {{ dbt.type_bigint() }}) as sus_responses,
         avg(case when survey_type = 'sus' then sus_score end) as sus_mean,
-        sum(case when survey_type = 'umux_lite' then 1 else 0 end) as umux_lite_responses,
+        cast(sum(case when survey_type = 'umux_lite' then 1 else 0 end) as {{ dbt.type_bigint() }}) as umux_lite_responses,
         avg(case when survey_type = 'umux_lite' then umux_lite_score end) as umux_lite_mean,
-        sum(case when survey_type = 'in_app_rating' then 1 else 0 end) as in_app_rating_responses,
-        avg(case when survey_type = 'in_app_rating' then score end) as in_app_rating_mean
+        cast(sum(case when survey_type = 'in_app_rating' then 1 else 0 end) as {{ dbt.type_bigint() }}) as in_app_rating_responses,
+        cast(avg(case when survey_type = 'in_app_rating' then score end) as {{ cxux_type_double() }}) as in_app_rating_mean
     from survey_responses
     where account_id is not null
     group by 1, 2

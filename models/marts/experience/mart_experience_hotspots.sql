@@ -20,14 +20,14 @@ region_months as (
         coalesce(region, 'unknown') as region,
         month_start,
         count(*) as account_months,
-        sum(task_attempts) as task_attempts,
-        sum(task_successes) as task_successes,
-        sum(cwv_measured_page_loads) as cwv_measured_page_loads,
-        sum(cwv_passing_page_loads) as cwv_passing_page_loads,
-        sum(bug_ticket_count) as bug_tickets,
-        sum(case when is_active_at_start then 1 else 0 end) as active_at_start,
-        sum(case when is_active_at_start and is_churned then 1 else 0 end) as churned,
-        sum(case when is_active_at_start and is_churned and cancel_reason = 'ux_issues' then 1 else 0 end)
+        cast(sum(task_attempts) as {{ dbt.type_bigint() }}) as task_attempts,
+        cast(sum(task_successes) as {{ dbt.type_bigint() }}) as task_successes,
+        cast(sum(cwv_measured_page_loads) as {{ dbt.type_bigint() }}) as cwv_measured_page_loads,
+        cast(sum(cwv_passing_page_loads) as {{ dbt.type_bigint() }}) as cwv_passing_page_loads,
+        cast(sum(bug_ticket_count) as {{ dbt.type_bigint() }}) as bug_tickets,
+        cast(sum(case when is_active_at_start then 1 else 0 end) as {{ dbt.type_bigint() }}) as active_at_start,
+        cast(sum(case when is_active_at_start and is_churned then 1 else 0 end) as {{ dbt.type_bigint() }}) as churned,
+        cast(sum(case when is_active_at_start and is_churned and cancel_reason = 'ux_issues' then 1 else 0 end) as {{ dbt.type_bigint() }})
             as ux_issues_churned
     from account_health
     group by 1, 2
@@ -78,13 +78,13 @@ final as (
         {{ cxux_safe_divide('churned', 'active_at_start') }} as churn_rate,
         ux_issues_churned,
         task_attempts >= {{ min_attempts }} as is_sample_sufficient,
-        case
+        cast(case
             when task_attempts >= {{ min_attempts }} then
                 rank() over (
                     partition by case when task_attempts >= {{ min_attempts }} then 1 else 0 end
                     order by {{ cxux_safe_divide('task_successes', 'task_attempts') }}
                 )
-        end as task_success_worst_rank
+        end as {{ dbt.type_bigint() }}) as task_success_worst_rank
     from compared
 
 )

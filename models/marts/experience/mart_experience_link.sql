@@ -44,11 +44,11 @@ region_month_totals as (
     select
         region,
         month_start,
-        sum(task_attempts) as task_attempts,
-        sum(task_successes) as task_successes,
-        sum(cwv_measured_page_loads) as cwv_measured_page_loads,
-        sum(cwv_passing_page_loads) as cwv_passing_page_loads,
-        sum(sus_responses) as sus_responses,
+        cast(sum(task_attempts) as {{ dbt.type_bigint() }}) as task_attempts,
+        cast(sum(task_successes) as {{ dbt.type_bigint() }}) as task_successes,
+        cast(sum(cwv_measured_page_loads) as {{ dbt.type_bigint() }}) as cwv_measured_page_loads,
+        cast(sum(cwv_passing_page_loads) as {{ dbt.type_bigint() }}) as cwv_passing_page_loads,
+        cast(sum(sus_responses) as {{ dbt.type_bigint() }}) as sus_responses,
         sum(sus_mean * sus_responses) as sus_score_total
     from account_health
     group by 1, 2
@@ -140,16 +140,16 @@ band_totals as (
         ux_band,
         count(*) as account_months,
         count(distinct account_id) as accounts,
-        sum(is_at_risk) as at_risk_accounts,
-        sum(is_churned) as churned_accounts,
-        sum(is_ux_issues_churned) as ux_issues_churned_accounts,
-        sum(nps_responses) as nps_responses,
-        sum(nps_promoters) as nps_promoters,
-        sum(nps_detractors) as nps_detractors,
-        sum(csat_responses) as csat_responses,
-        sum(csat_top_box_responses) as csat_top_box_responses,
-        sum(ticket_count) as tickets,
-        sum(bug_ticket_count) as bug_tickets
+        cast(sum(is_at_risk) as {{ dbt.type_bigint() }}) as at_risk_accounts,
+        cast(sum(is_churned) as {{ dbt.type_bigint() }}) as churned_accounts,
+        cast(sum(is_ux_issues_churned) as {{ dbt.type_bigint() }}) as ux_issues_churned_accounts,
+        cast(sum(nps_responses) as {{ dbt.type_bigint() }}) as nps_responses,
+        cast(sum(nps_promoters) as {{ dbt.type_bigint() }}) as nps_promoters,
+        cast(sum(nps_detractors) as {{ dbt.type_bigint() }}) as nps_detractors,
+        cast(sum(csat_responses) as {{ dbt.type_bigint() }}) as csat_responses,
+        cast(sum(csat_top_box_responses) as {{ dbt.type_bigint() }}) as csat_top_box_responses,
+        cast(sum(ticket_count) as {{ dbt.type_bigint() }}) as tickets,
+        cast(sum(bug_ticket_count) as {{ dbt.type_bigint() }}) as bug_tickets
     from banded
     group by 1, 2, 3
 

@@ -88,8 +88,8 @@ band_totals as (
         ux_signal,
         ux_band,
         count(*) as at_risk_accounts,
-        sum(is_churned) as churned_accounts,
-        sum(is_ux_issues_churned) as ux_issues_churned_accounts
+        cast(sum(is_churned) as {{ dbt.type_bigint() }}) as churned_accounts,
+        cast(sum(is_ux_issues_churned) as {{ dbt.type_bigint() }}) as ux_issues_churned_accounts
     from banded
     group by 1, 2, 3
 
@@ -138,7 +138,7 @@ ranked as (
         compared.*,
         -- 1 = the month in which this band churned most above the good band (among
         -- months with a sufficient sample on both sides)
-        case
+        cast(case
             when is_sample_sufficient and churn_z_vs_good is not null and ux_band <> 'good'
                 then row_number() over (
                     partition by
@@ -147,7 +147,7 @@ ranked as (
                         case when is_sample_sufficient and churn_z_vs_good is not null then 1 else 0 end
                     order by churn_z_vs_good desc, month_start
                 )
-        end as churn_z_rank
+        end as {{ dbt.type_bigint() }}) as churn_z_rank
     from compared
 
 ),

@@ -1,0 +1,49 @@
+{#- The people Snowplow knows, for the identity crosswalk (models/adapters/identity/): one row
+    per user_id seen on an event (after deduplication). Snowplow's atomic events carry the id
+    the tracker's setUserId gave, the product's own user id, and no traits: no email, name or
+    account. external_id: the user_id itself, the key other systems (e.g. a help desk's
+    external_id) hold. created_at / updated_at: the first and latest event seen. Cookies
+    (domain_userid) are not people here: cxux's identity stitching links them to users from
+    page_views and events. geo_country is where the IP was, not the person's country: not
+    read. -#}
+with events_deduped as (
+
+    select * from {{ ref('cxux_snowplow__events_deduped') }}
+
+),
+
+users as (
+
+    select
+        user_id,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from events_deduped
+    where user_id is not null
+    group by user_id
+
+),
+
+final as (
+
+    select
+        cast('snowplow' as {{ dbt.type_string() }}) as source_system,
+        cast('user' as {{ dbt.type_string() }}) as entity,
+        cast(user_id as {{ dbt.type_string() }}) as native_id,
+        cast(null as {{ dbt.type_string() }}) as native_account_id,
+        cast(null as {{ dbt.type_string() }}) as email,
+        cast(user_id as {{ dbt.type_string() }}) as external_id,
+        cast(null as {{ dbt.type_string() }}) as display_name,
+        cast(null as {{ dbt.type_string() }}) as account_type,
+        cast(null as {{ dbt.type_string() }}) as segment,
+        cast(null as {{ dbt.type_string() }}) as country_code,
+        cast(null as {{ dbt.type_string() }}) as acquisition_channel,
+        cast(null as {{ dbt.type_string() }}) as role,
+        cast(null as {{ dbt.type_boolean() }}) as is_account_owner,
+        cast(first_seen_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(last_seen_at as {{ dbt.type_timestamp() }}) as updated_at
+    from users
+
+)
+
+select * from final
