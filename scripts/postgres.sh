@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install (if needed) and start a local PostgreSQL for cxux, non-interactively, as root.
 #
-# Creates the database `cxux`, the login role `cxux` (owner, runs dbt) with the password
+# Creates the database `cxux` (and `cxux_adapters` for the adapter tests), the login role `cxux` (owner, runs dbt) with the password
 # from CXUX_PG_PASSWORD, and the role `cxux_bi_reader` (what BI tools use; dbt grants it
 # select on the marts only) with the password from CXUX_PG_BI_PASSWORD.
 #
@@ -53,15 +53,19 @@ where not exists (select 1 from pg_roles where rolname = 'cxux_bi_reader') \gexe
 select format('alter role cxux_bi_reader login password %L', :'bipw') \gexec
 SQL
 
-if ! psql_admin "-d postgres -tAc \"select 1 from pg_database where datname = '$PG_DB'\"" | grep -q 1; then
-    psql_admin "-d postgres -c 'create database \"$PG_DB\" owner \"$PG_USER\"'"
-fi
-# Only the owner creates schemas; the BI role may connect and nothing more until dbt grants.
-psql_admin "-d $PG_DB" <<SQL
-revoke all on database "$PG_DB" from public;
-grant connect, temporary on database "$PG_DB" to "$PG_USER";
-grant connect on database "$PG_DB" to cxux_bi_reader;
+# `<database>_adapters`: the adapter tests' own database (tests_py/adapters/
+# test_adapters_on_postgres.py), so they run beside the engine tests without sharing schemas.
+for DB in "$PG_DB" "${PG_DB}_adapters"; do
+    if ! psql_admin "-d postgres -tAc \"select 1 from pg_database where datname = '$DB'\"" | grep -q 1; then
+        psql_admin "-d postgres -c 'create database \"$DB\" owner \"$PG_USER\"'"
+    fi
+    # Only the owner creates schemas; the BI role may connect and nothing more until dbt grants.
+    psql_admin "-d $DB" <<SQL
+revoke all on database "$DB" from public;
+grant connect, temporary on database "$DB" to "$PG_USER";
+grant connect on database "$DB" to cxux_bi_reader;
 revoke create on schema public from public;
 SQL
+done
 
 echo "PostgreSQL $PG_VERSION/$CLUSTER on port $PG_PORT: database $PG_DB, roles $PG_USER and cxux_bi_reader"

@@ -14,8 +14,8 @@ relations are views that only `publish` writes:
    as Spark jobs. A failed check of severity error drops the new version and raises
    ChecksFailed (exit 1): the views of `marts` are never touched;
 3. point each view `marts.<name>` at `marts_v<build id>.<name>`
-   (`create or replace view`, one metastore update per view), drop views of marts no
-   longer built, and record the version in `cxux_meta.marts_publication`;
+   (`alter view`, one metastore update per view; a mart new in this build gets
+   `create view`), drop views of marts no longer built, and record the version in `cxux_meta.marts_publication`;
 4. drop versions older than the previous one (KEEP_VERSIONS), so a query still running
    on the previous version finishes.
 
@@ -109,11 +109,17 @@ def publish(project, spark=None, check=None) -> SparkPublishResult:
     spark.sql(f"create database if not exists `{MARTS_DATABASE}`")
     current = _relations(spark, MARTS_DATABASE)
     for table in sorted(built):
-        if current.get(table, "VIEW") != "VIEW":
+        select = f"select * from `{version}`.`{table}`"
+        kind = current.get(table)
+        if kind == "VIEW":
+            # `alter view` is one metastore update; `create or replace view` drops the
+            # view and creates it again, and a reader in between gets "table not found"
+            spark.sql(f"alter view `{MARTS_DATABASE}`.`{table}` as {select}")
+            continue
+        if kind is not None:
             log.warning("marts.%s is a table (older layout): replaced by a view", table)
             spark.sql(f"drop table `{MARTS_DATABASE}`.`{table}`")
-        spark.sql(f"create or replace view `{MARTS_DATABASE}`.`{table}` as"
-                  f" select * from `{version}`.`{table}`")
+        spark.sql(f"create view `{MARTS_DATABASE}`.`{table}` as {select}")
     for table, kind in sorted(current.items()):
         if table not in built:
             spark.sql(f"drop {'view' if kind == 'VIEW' else 'table'} if exists"

@@ -187,7 +187,9 @@ def load_command(directory, replace, allow_shrink, allow_empty, reload, allow_ex
         from cxux_cli.load.ledger import undo_load
 
         undone = undo_load(project.duckdb_path, undo_id)
-        copy_raw(project)  # the target's engine gets the same raw tables (no-op on duckdb)
+        # the target's engine gets the same tables of the schema the load wrote (no-op on
+        # duckdb)
+        copy_raw(project, schemas=[undone.schema, META_SCHEMA])
         if output_format == "json":
             click.echo(json.dumps(undone.to_dict(), indent=2))
         else:

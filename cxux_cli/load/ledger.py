@@ -85,6 +85,7 @@ class UndoReport:
     undid: int
     action: str  # what the undone load was: append or replace
     database: str
+    schema: str  # where the undone load wrote: the raw schema, or an adapter's (--source)
     tables: list[FileEntry] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -343,7 +344,7 @@ def _undo(con, database: Path, load_id: int) -> UndoReport:
         )
 
     undo_id = next_load_id(con)
-    report = UndoReport(undo_id, load_id, action, str(database))
+    report = UndoReport(undo_id, load_id, action, str(database), schema)
     for table, _file_name, rows, rows_before, saved_as in files:
         target = relation(schema, table)
         before, _ = table_state(con, schema, table)

@@ -40,3 +40,38 @@
         and crosswalk.native_id = records.native_id
     where records.entity = '{{ entity }}'
 {%- endmacro %}
+
+{#- The columns of an identity record (what every cxux_<system>__identities model gives and
+    cxux_identity__records unions), in order, with their types: one owner for the list. -#}
+{% macro cxux_identity_record_columns() -%}
+    {%- set string = dbt.type_string() -%}
+    {{ return([
+        ('source_system', string), ('entity', string), ('native_id', string),
+        ('native_account_id', string), ('email', string), ('external_id', string),
+        ('display_name', string), ('account_type', string), ('segment', string),
+        ('country_code', string), ('acquisition_channel', string), ('role', string),
+        ('is_account_owner', dbt.type_boolean()), ('created_at', dbt.type_timestamp()),
+        ('updated_at', dbt.type_timestamp())]) }}
+{%- endmacro %}
+
+{#- The select list of one adapter's identity records: source_system `system` and entity
+    `entity` ('account' or 'user'), each other column the SQL expression `values` gives it
+    (a mapping column -> expression), null where it gives none, each cast to its type. A
+    key that is not a record column is a compile error (a typo would silently give null). -#}
+{% macro cxux_identity_record(system, entity, values) -%}
+    {%- if entity not in ('account', 'user') -%}
+        {{ exceptions.raise_compiler_error("cxux_identity_record: entity must be 'account' or 'user', got '"
+            ~ entity ~ "' (system " ~ system ~ ")") }}
+    {%- endif -%}
+    {%- set columns = cxux_identity_record_columns() -%}
+    {%- set names = columns | map(attribute=0) | list -%}
+    {%- for key in values if key not in names[2:] -%}
+        {{ exceptions.raise_compiler_error("cxux_identity_record (" ~ system ~ " " ~ entity ~ "): '"
+            ~ key ~ "' is not an identity record column; the columns are " ~ names[2:] | join(', ')) }}
+    {%- endfor -%}
+    {%- set given = {'source_system': "'" ~ system ~ "'", 'entity': "'" ~ entity ~ "'"} -%}
+    {%- do given.update(values) -%}
+    {%- for name, type in columns %}
+        cast({{ given.get(name, 'null') }} as {{ type }}) as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

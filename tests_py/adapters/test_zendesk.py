@@ -22,8 +22,9 @@ ticket  created (UTC)      first public agent reply   solves              busine
         (15:00 New York)                                                  reply 120 / 1080; full
                                                                           120+480+120 = 720 / 2640
 1009    Mon 01-29 15:00    none                       never               -
-1010    Tue 01-30 14:00    14:00 (opened by an admin  14:30               reply 0 / 0; full 30 / 30
-        with a public comment: a phone call written up)
+1010    Tue 01-30 14:00    none (opened by an admin   14:30               no reply; full 30 / 30
+        with a public comment, a phone call written up: the opening comment is the request, and
+        Zendesk's first reply runs to the agent's next public comment, which never came)
 """
 
 from __future__ import annotations
@@ -73,22 +74,24 @@ def _january(env: dict) -> dict[str, float]:
 
 def test_support_times_calendar_and_business(zendesk_build):
     """Kept tickets: 1001-1004, 1007-1010 = 8 (1005 deleted, 1006 merged).
-    First reply, calendar: 0, 20, 30, 120, 1080, 3915, 5400 (1009 none) -> median 120.
-    First reply, business: 0, 20, 30, 60, 75, 120, 120 -> median 60.
+    First reply, calendar: 20, 30, 120, 1080, 3915, 5400 (1009 and 1010 none) -> continuous
+    median (120 + 1080) / 2 = 600.
+    First reply, business: 20, 30, 60, 75, 120, 120 -> (60 + 75) / 2 = 67.5.
     Full resolution (solved and now solved or closed: not 1004, 1009), calendar:
     30, 60, 60, 2640, 4290, 8280 -> continuous median (60 + 2640) / 2 = 1350;
     business: 30, 60, 60, 450, 720, 1080 -> (60 + 450) / 2 = 255."""
     values = _january(zendesk_build)
     assert values["ticket_count"] == pytest.approx(8)
-    assert values["first_reply_time_median"] == pytest.approx(120)
-    assert values["first_reply_business_minutes_median"] == pytest.approx(60)
+    assert values["first_reply_time_median"] == pytest.approx(600)
+    assert values["first_reply_business_minutes_median"] == pytest.approx(67.5)
     assert values["full_resolution_time_median"] == pytest.approx(1350)
     assert values["full_resolution_business_minutes_median"] == pytest.approx(255)
 
 
 def test_reopen_one_touch_and_sla(zendesk_build):
     """Solved at least once: 1001, 1002, 1003, 1007, 1008, 1010; reopened 1002 and 1008
-    -> reopen rate 2/6. One public agent comment among them: 1001, 1003, 1007, 1010 -> 4/6.
+    -> reopen rate 2/6. One public agent comment among them: 1001, 1003, 1007 -> 3/6 (1010's
+    only public agent comment opened it: the request, not a reply).
     SLA (policy 1, business minutes; version of 2023-12-01 until 2024-01-20, then first
     reply for normal 100): 1001 normal, reply 75 > 60 -> breached; 1002 high, reply 120
     <= 120 met, resolution 1080 > 960 -> breached; 1003 low, 20 <= 240 and 60 <= 960 ->
@@ -98,7 +101,7 @@ def test_reopen_one_touch_and_sla(zendesk_build):
     -> SLA breach rate 4/6."""
     values = _january(zendesk_build)
     assert values["reopen_rate"] == pytest.approx(2 / 6)
-    assert values["one_touch_resolution_rate"] == pytest.approx(4 / 6)
+    assert values["one_touch_resolution_rate"] == pytest.approx(3 / 6)
     assert values["sla_breach_rate"] == pytest.approx(4 / 6)
 
 
@@ -124,6 +127,8 @@ def test_fct_tickets_carries_business_minutes_and_breaches(zendesk_build):
     assert rows["1004"][1:] == (pytest.approx(60), None, True, "phone", "open", "zendesk:302")
     # no reply, no policy
     assert rows["1009"][:4] == (None, None, None, None)
+    # opened by an admin with a public comment and solved with no further one: no reply
+    assert rows["1010"][:3] == (None, None, pytest.approx(30))
     # an end user without organization is an individual account of their own
     assert rows["1008"][6] == "zendesk:user:204"
 

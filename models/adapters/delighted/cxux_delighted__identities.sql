@@ -51,15 +51,13 @@ response_span as (
 users as (
 
     select
-        cast('delighted' as {{ dbt.type_string() }}) as source_system,
-        cast('user' as {{ dbt.type_string() }}) as entity,
-        cast(person_ids.person_id as {{ dbt.type_string() }}) as native_id,
-        cast(latest_customer.customer_id as {{ dbt.type_string() }}) as native_account_id,
-        cast(people.email as {{ dbt.type_string() }}) as email,
-        cast(null as {{ dbt.type_string() }}) as external_id,
-        cast(people.name as {{ dbt.type_string() }}) as display_name,
-        cast(coalesce(people.created_at, response_span.first_response_at) as {{ dbt.type_timestamp() }}) as created_at,
-        cast(coalesce(response_span.last_response_at, people.created_at) as {{ dbt.type_timestamp() }}) as updated_at
+        {{- cxux_identity_record('delighted', 'user', {
+            'native_id': 'person_ids.person_id',
+            'native_account_id': 'latest_customer.customer_id',
+            'email': 'people.email',
+            'display_name': 'people.name',
+            'created_at': 'coalesce(people.created_at, response_span.first_response_at)',
+            'updated_at': 'coalesce(response_span.last_response_at, people.created_at)'}) }}
     from person_ids
     left join people
         on person_ids.person_id = people.id
@@ -74,48 +72,22 @@ users as (
 accounts as (
 
     select
-        cast('delighted' as {{ dbt.type_string() }}) as source_system,
-        cast('account' as {{ dbt.type_string() }}) as entity,
-        cast(customer_id as {{ dbt.type_string() }}) as native_id,
-        cast(null as {{ dbt.type_string() }}) as native_account_id,
-        cast(null as {{ dbt.type_string() }}) as email,
-        cast(customer_id as {{ dbt.type_string() }}) as external_id,
-        cast(null as {{ dbt.type_string() }}) as display_name,
-        cast(min(created_at) as {{ dbt.type_timestamp() }}) as created_at,
-        cast(max(coalesce(updated_at, created_at)) as {{ dbt.type_timestamp() }}) as updated_at
+        {{- cxux_identity_record('delighted', 'account', {
+            'native_id': 'customer_id',
+            'external_id': 'customer_id',
+            'created_at': 'min(created_at)',
+            'updated_at': 'max(coalesce(updated_at, created_at))'}) }}
     from responses_mapped
     where customer_id is not null
     group by customer_id
 
 ),
 
-unioned as (
+final as (
 
     select * from users
     union all
     select * from accounts
-
-),
-
-final as (
-
-    select
-        source_system,
-        entity,
-        native_id,
-        native_account_id,
-        email,
-        external_id,
-        display_name,
-        cast(null as {{ dbt.type_string() }}) as account_type,
-        cast(null as {{ dbt.type_string() }}) as segment,
-        cast(null as {{ dbt.type_string() }}) as country_code,
-        cast(null as {{ dbt.type_string() }}) as acquisition_channel,
-        cast(null as {{ dbt.type_string() }}) as role,
-        cast(null as {{ dbt.type_boolean() }}) as is_account_owner,
-        created_at,
-        updated_at
-    from unioned
 
 )
 

@@ -12,10 +12,7 @@
 
 with unioned as (
     {%- for system in systems %}
-    select
-        source_system, entity, native_id, native_account_id, email, external_id, display_name,
-        account_type, segment, country_code, acquisition_channel, role, is_account_owner,
-        created_at, updated_at
+    select {{ cxux_identity_record_columns() | map(attribute=0) | join(', ') }}
     from {{ ref('cxux_' ~ system ~ '__identities') }}
     {%- if not loop.last %}
     union all
@@ -23,14 +20,9 @@ with unioned as (
     {%- endfor %}
     {%- if not systems %}
     select
-        {% for column in ['source_system', 'entity', 'native_id', 'native_account_id', 'email',
-                          'external_id', 'display_name', 'account_type', 'segment', 'country_code',
-                          'acquisition_channel', 'role'] -%}
-        cast(null as {{ dbt.type_string() }}) as {{ column }},
-        {% endfor -%}
-        cast(null as {{ dbt.type_boolean() }}) as is_account_owner,
-        cast(null as {{ dbt.type_timestamp() }}) as created_at,
-        cast(null as {{ dbt.type_timestamp() }}) as updated_at
+        {%- for name, type in cxux_identity_record_columns() %}
+        cast(null as {{ type }}) as {{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
     where 1 = 0
     {%- endif %}
 )

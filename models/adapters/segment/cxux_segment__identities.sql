@@ -74,21 +74,13 @@ signed_up as (
 final as (
 
     select
-        cast('segment' as {{ dbt.type_string() }}) as source_system,
-        cast('user' as {{ dbt.type_string() }}) as entity,
-        cast(users.user_id as {{ dbt.type_string() }}) as native_id,
-        cast(null as {{ dbt.type_string() }}) as native_account_id,
-        cast(latest_email.email as {{ dbt.type_string() }}) as email,
-        cast(users.user_id as {{ dbt.type_string() }}) as external_id,
-        cast(latest_name.name as {{ dbt.type_string() }}) as display_name,
-        cast(null as {{ dbt.type_string() }}) as account_type,
-        cast(null as {{ dbt.type_string() }}) as segment,
-        cast(null as {{ dbt.type_string() }}) as country_code,
-        cast(null as {{ dbt.type_string() }}) as acquisition_channel,
-        cast(null as {{ dbt.type_string() }}) as role,
-        cast(null as {{ dbt.type_boolean() }}) as is_account_owner,
-        cast(coalesce(signed_up.created_at, users.first_seen_at) as {{ dbt.type_timestamp() }}) as created_at,
-        cast(coalesce(users.last_identified_at, users.last_seen_at) as {{ dbt.type_timestamp() }}) as updated_at
+        {{- cxux_identity_record('segment', 'user', {
+            'native_id': 'users.user_id',
+            'email': 'latest_email.email',
+            'external_id': 'users.user_id',
+            'display_name': 'latest_name.name',
+            'created_at': 'coalesce(signed_up.created_at, users.first_seen_at)',
+            'updated_at': 'coalesce(users.last_identified_at, users.last_seen_at)'}) }}
     from users
     left join latest_email
         on users.user_id = latest_email.user_id

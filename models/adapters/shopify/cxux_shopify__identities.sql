@@ -70,21 +70,13 @@ buyers as (
 final as (
 
     select
-        cast('shopify' as {{ dbt.type_string() }}) as source_system,
-        cast('account' as {{ dbt.type_string() }}) as entity,
-        cast(buyers.native_id as {{ dbt.type_string() }}) as native_id,
-        cast(null as {{ dbt.type_string() }}) as native_account_id,
-        cast(buyers.email as {{ dbt.type_string() }}) as email,
-        cast(null as {{ dbt.type_string() }}) as external_id,
-        cast(buyers.display_name as {{ dbt.type_string() }}) as display_name,
-        cast(null as {{ dbt.type_string() }}) as account_type,
-        cast(null as {{ dbt.type_string() }}) as segment,
-        cast(upper(latest_country.country_code) as {{ dbt.type_string() }}) as country_code,
-        cast(null as {{ dbt.type_string() }}) as acquisition_channel,
-        cast(null as {{ dbt.type_string() }}) as role,
-        cast(null as {{ dbt.type_boolean() }}) as is_account_owner,
-        cast(buyers.created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(buyers.updated_at as {{ dbt.type_timestamp() }}) as updated_at
+        {{- cxux_identity_record('shopify', 'account', {
+            'native_id': 'buyers.native_id',
+            'email': 'buyers.email',
+            'display_name': 'buyers.display_name',
+            'country_code': 'upper(latest_country.country_code)',
+            'created_at': 'buyers.created_at',
+            'updated_at': 'buyers.updated_at'}) }}
     from buyers
     left join latest_country
         on buyers.native_id = latest_country.buyer_native_id

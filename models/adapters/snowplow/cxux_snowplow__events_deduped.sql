@@ -27,7 +27,7 @@ with events as (
 
 web_page as (
 
-    select * from {{ source('cxux_snowplow', 'com_snowplowanalytics_snowplow_web_page_1') }}
+    select * from {{ ref('cxux_snowplow__web_page_entities') }}
 
 ),
 

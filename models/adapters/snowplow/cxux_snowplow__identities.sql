@@ -27,21 +27,11 @@ users as (
 final as (
 
     select
-        cast('snowplow' as {{ dbt.type_string() }}) as source_system,
-        cast('user' as {{ dbt.type_string() }}) as entity,
-        cast(user_id as {{ dbt.type_string() }}) as native_id,
-        cast(null as {{ dbt.type_string() }}) as native_account_id,
-        cast(null as {{ dbt.type_string() }}) as email,
-        cast(user_id as {{ dbt.type_string() }}) as external_id,
-        cast(null as {{ dbt.type_string() }}) as display_name,
-        cast(null as {{ dbt.type_string() }}) as account_type,
-        cast(null as {{ dbt.type_string() }}) as segment,
-        cast(null as {{ dbt.type_string() }}) as country_code,
-        cast(null as {{ dbt.type_string() }}) as acquisition_channel,
-        cast(null as {{ dbt.type_string() }}) as role,
-        cast(null as {{ dbt.type_boolean() }}) as is_account_owner,
-        cast(first_seen_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(last_seen_at as {{ dbt.type_timestamp() }}) as updated_at
+        {{- cxux_identity_record('snowplow', 'user', {
+            'native_id': 'user_id',
+            'external_id': 'user_id',
+            'created_at': 'first_seen_at',
+            'updated_at': 'last_seen_at'}) }}
     from users
 
 )

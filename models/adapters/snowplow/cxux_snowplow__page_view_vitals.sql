@@ -17,7 +17,7 @@ with events_deduped as (
 
 web_vitals as (
 
-    select * from {{ source('cxux_snowplow', 'com_snowplowanalytics_snowplow_web_vitals_1') }}
+    select * from {{ ref('cxux_snowplow__web_vitals_reports') }}
 
 ),
 

@@ -14,23 +14,14 @@ with customer as (
 final as (
 
     select
-        cast('stripe' as {{ dbt.type_string() }}) as source_system,
-        cast('account' as {{ dbt.type_string() }}) as entity,
-        cast(id as {{ dbt.type_string() }}) as native_id,
-        cast(null as {{ dbt.type_string() }}) as native_account_id,
-        cast(email as {{ dbt.type_string() }}) as email,
-        cast(
-            {% if external_id_key %}{{ cxux_json_text('metadata', external_id_key) }}{% else %}null{% endif %}
-            as {{ dbt.type_string() }}) as external_id,
-        cast(name as {{ dbt.type_string() }}) as display_name,
-        cast(null as {{ dbt.type_string() }}) as account_type,
-        cast(null as {{ dbt.type_string() }}) as segment,
-        cast(upper(address_country) as {{ dbt.type_string() }}) as country_code,
-        cast(null as {{ dbt.type_string() }}) as acquisition_channel,
-        cast(null as {{ dbt.type_string() }}) as role,
-        cast(null as {{ dbt.type_boolean() }}) as is_account_owner,
-        cast(created as {{ dbt.type_timestamp() }}) as created_at,
-        cast(created as {{ dbt.type_timestamp() }}) as updated_at
+        {{- cxux_identity_record('stripe', 'account', {
+            'native_id': 'id',
+            'email': 'email',
+            'external_id': cxux_json_text('metadata', external_id_key) if external_id_key else 'null',
+            'display_name': 'name',
+            'country_code': 'upper(address_country)',
+            'created_at': 'created',
+            'updated_at': 'created'}) }}
     from customer
 
 )

@@ -348,7 +348,8 @@ final as (
         cast(case when status_ranked.status_group = 'paying' then coalesce(items_summed.seats, 0) else 0 end
             as {{ dbt.type_bigint() }}) as seats,
         coalesce(items_summed.gross_mrr, 0) as gross_mrr,
-        round(case
+        {#- in decimal: percent_off is a double, and PostgreSQL has no round(double, digits) -#}
+        round(cast(case
             when status_ranked.status_group = 'paying' then greatest(
                 coalesce(items_summed.gross_mrr, 0)
                     * (1 - coalesce(discounts_in_force.percent_off, 0) / 100.0)
@@ -357,7 +358,7 @@ final as (
                                                       'items_summed.billing_interval_count') }}, 0),
                 0)
             else 0
-        end, 2) as mrr,
+        end as decimal(38, 6)), 2) as mrr,
         case
             when status_ranked.status_group = 'ended'
                 then {{ cxux_stripe_cancel_reason('status_ranked.cancellation_details_feedback',

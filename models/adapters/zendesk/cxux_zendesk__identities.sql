@@ -32,17 +32,13 @@ end_users as (
 organizations as (
 
     select
-        'account' as entity,
-        cast(id as {{ dbt.type_string() }}) as native_id,
-        cast(null as {{ dbt.type_string() }}) as native_account_id,
-        cast(null as {{ dbt.type_string() }}) as email,
-        cast(external_id as {{ dbt.type_string() }}) as external_id,
-        name as display_name,
-        'business' as account_type,
-        cast(null as {{ dbt.type_string() }}) as role,
-        cast(null as {{ dbt.type_boolean() }}) as is_account_owner,
-        created_at,
-        updated_at
+        {{- cxux_identity_record('zendesk', 'account', {
+            'native_id': 'id',
+            'external_id': 'external_id',
+            'display_name': 'name',
+            'account_type': "'business'",
+            'created_at': 'created_at',
+            'updated_at': 'updated_at'}) }}
     from organization
 
 ),
@@ -50,17 +46,14 @@ organizations as (
 individual_accounts as (
 
     select
-        'account' as entity,
-        {{ dbt.concat(["'user:'", 'cast(id as ' ~ dbt.type_string() ~ ')']) }} as native_id,
-        cast(null as {{ dbt.type_string() }}) as native_account_id,
-        email,
-        cast(external_id as {{ dbt.type_string() }}) as external_id,
-        name as display_name,
-        'individual' as account_type,
-        cast(null as {{ dbt.type_string() }}) as role,
-        cast(null as {{ dbt.type_boolean() }}) as is_account_owner,
-        created_at,
-        updated_at
+        {{- cxux_identity_record('zendesk', 'account', {
+            'native_id': dbt.concat(["'user:'", 'cast(id as ' ~ dbt.type_string() ~ ')']),
+            'email': 'email',
+            'external_id': 'external_id',
+            'display_name': 'name',
+            'account_type': "'individual'",
+            'created_at': 'created_at',
+            'updated_at': 'updated_at'}) }}
     from end_users
     where organization_id is null
 
@@ -69,53 +62,29 @@ individual_accounts as (
 users as (
 
     select
-        'user' as entity,
-        cast(id as {{ dbt.type_string() }}) as native_id,
-        case
-            when organization_id is not null then cast(organization_id as {{ dbt.type_string() }})
-            else {{ dbt.concat(["'user:'", 'cast(id as ' ~ dbt.type_string() ~ ')']) }}
-        end as native_account_id,
-        email,
-        cast(external_id as {{ dbt.type_string() }}) as external_id,
-        name as display_name,
-        cast(null as {{ dbt.type_string() }}) as account_type,
-        case when organization_id is null then 'owner' else 'member' end as role,
-        organization_id is null as is_account_owner,
-        created_at,
-        updated_at
+        {{- cxux_identity_record('zendesk', 'user', {
+            'native_id': 'id',
+            'native_account_id': 'case when organization_id is not null then cast(organization_id as '
+                ~ dbt.type_string() ~ ') else '
+                ~ dbt.concat(["'user:'", 'cast(id as ' ~ dbt.type_string() ~ ')']) ~ ' end',
+            'email': 'email',
+            'external_id': 'external_id',
+            'display_name': 'name',
+            'role': "case when organization_id is null then 'owner' else 'member' end",
+            'is_account_owner': 'organization_id is null',
+            'created_at': 'created_at',
+            'updated_at': 'updated_at'}) }}
     from end_users
 
 ),
 
-unioned as (
+final as (
 
     select * from organizations
     union all
     select * from individual_accounts
     union all
     select * from users
-
-),
-
-final as (
-
-    select
-        cast('zendesk' as {{ dbt.type_string() }}) as source_system,
-        cast(entity as {{ dbt.type_string() }}) as entity,
-        cast(native_id as {{ dbt.type_string() }}) as native_id,
-        cast(native_account_id as {{ dbt.type_string() }}) as native_account_id,
-        cast(email as {{ dbt.type_string() }}) as email,
-        cast(external_id as {{ dbt.type_string() }}) as external_id,
-        cast(display_name as {{ dbt.type_string() }}) as display_name,
-        cast(account_type as {{ dbt.type_string() }}) as account_type,
-        cast(null as {{ dbt.type_string() }}) as segment,
-        cast(null as {{ dbt.type_string() }}) as country_code,
-        cast(null as {{ dbt.type_string() }}) as acquisition_channel,
-        cast(role as {{ dbt.type_string() }}) as role,
-        cast(is_account_owner as {{ dbt.type_boolean() }}) as is_account_owner,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at
-    from unioned
 
 )
 

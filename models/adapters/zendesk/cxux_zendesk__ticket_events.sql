@@ -4,13 +4,18 @@
       ticket_event_id  'comment:<comment id>' or 'status:<ticket id>:<seconds from 1970-01-04 to the change>'
       author_type      from the author's role: agent or admin -> agent, end-user ->
                        requester (any end user, e.g. a CC, is the requester's side), no or an
-                       unknown user (triggers, automations) -> system
+                       unknown user (triggers, automations) -> system; except the opening
+                       comment (below)
       is_public        the comment's `public`; null on status changes
       new_status       the status set, mapped like the ticket's (hold -> open)
-    Every comment counts, including the ticket's opening comment: an agent who opens a
-    ticket with a public comment (a phone call written up) gives it a first reply at once,
-    as Zendesk's first reply time does. Requester comments before any agent reply are
-    ordinary requester comments (they do not move the first reply). -#}
+    The opening comment is the request: when an agent or admin opens a ticket with a public
+    comment (a phone call written up, a proactive message) it is written on the requester's
+    behalf and maps to requester, so the first reply is the agent's next public comment, as
+    Zendesk's first reply time documents (and a ticket solved with no further public agent
+    comment has no reply and is not one-touch). An opening internal note stays an agent's
+    (never a reply). Requester comments before any agent reply are ordinary requester
+    comments (they do not move the first reply). DECISIONLOG "Zendesk first reply and
+    resolution". -#}
 with tickets as (
 
     select * from {{ ref('cxux_zendesk__tickets_mapped') }}
@@ -44,7 +49,11 @@ comments as (
         lower(author.role) as author_role,
         ticket_comment.public as is_public,
         cast(null as {{ dbt.type_string() }}) as new_status,
-        ticket_comment.created as occurred_at
+        ticket_comment.created as occurred_at,
+        row_number() over (
+            partition by ticket_comment.ticket_id
+            order by ticket_comment.created, ticket_comment.id
+        ) as comment_number
     from ticket_comment
     left join zendesk_user as author
         on ticket_comment.user_id = author.id
@@ -62,7 +71,8 @@ status_changes as (
         lower(author.role) as author_role,
         cast(null as {{ dbt.type_boolean() }}) as is_public,
         case lower(history.value) when 'hold' then 'open' else lower(history.value) end as new_status,
-        history.updated as occurred_at
+        history.updated as occurred_at,
+        cast(null as {{ dbt.type_bigint() }}) as comment_number
     from ticket_field_history as history
     left join zendesk_user as author
         on history.user_id = author.id
@@ -86,6 +96,8 @@ final as (
         cast(events.event_type as {{ dbt.type_string() }}) as event_type,
         cast(
             case
+                when events.comment_number = 1 and events.is_public
+                    and events.author_role in ('agent', 'admin') then 'requester'
                 when events.author_role in ('agent', 'admin') then 'agent'
                 when events.author_role = 'end-user' then 'requester'
                 else 'system'
