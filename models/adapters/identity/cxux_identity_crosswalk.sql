@@ -57,27 +57,25 @@ nodes as (
 labels_0 as (
     select entity, record_id, rank_key as label from nodes
 ),
+{#- One hop: each record takes the smallest label among the records it shares a link with
+    (itself included; a record without links keeps its own). labels_<i> is read once per
+    hop, so the inlined plan grows linearly with the hops (Spark inlines CTEs: reading it
+    twice doubled the plan each hop and ran its analyzer out of memory). -#}
 {%- for i in range(hops + 1) %}
-
-link_labels_{{ i }} as (
-    select links.entity, links.link_key, min(labels_{{ i }}.label) as label
-    from links
-    inner join labels_{{ i }}
-        on labels_{{ i }}.entity = links.entity and labels_{{ i }}.record_id = links.record_id
-    group by links.entity, links.link_key
-),
 
 labels_{{ i + 1 }} as (
     select
-        labels_{{ i }}.entity,
-        labels_{{ i }}.record_id,
-        min(least(labels_{{ i }}.label, coalesce(link_labels_{{ i }}.label, labels_{{ i }}.label))) as label
+        coalesce(neighbour.entity, labels_{{ i }}.entity) as entity,
+        coalesce(neighbour.record_id, labels_{{ i }}.record_id) as record_id,
+        min(labels_{{ i }}.label) as label
     from labels_{{ i }}
-    left join links
-        on links.entity = labels_{{ i }}.entity and links.record_id = labels_{{ i }}.record_id
-    left join link_labels_{{ i }}
-        on link_labels_{{ i }}.entity = links.entity and link_labels_{{ i }}.link_key = links.link_key
-    group by labels_{{ i }}.entity, labels_{{ i }}.record_id
+    left join links as own
+        on own.entity = labels_{{ i }}.entity and own.record_id = labels_{{ i }}.record_id
+    left join links as neighbour
+        on neighbour.entity = own.entity and neighbour.link_key = own.link_key
+    group by
+        coalesce(neighbour.entity, labels_{{ i }}.entity),
+        coalesce(neighbour.record_id, labels_{{ i }}.record_id)
 ),
 {%- endfor %}
 

@@ -22,6 +22,9 @@
     has no first-reply judgement. is_sla_breached: true when
     a judged target was missed, false when every judged target was met, null when none was
     judged. -#}
+{#- a table on Spark: its SQL (about 50 KB compiled) is longer than a view's text may be in
+    the embedded Hive metastore (32,700 characters) -#}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 {%- set using_sla = var('cxux_zendesk_using_sla_policies', true) | as_bool %}
 with tickets as (
 
