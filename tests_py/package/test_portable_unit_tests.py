@@ -1,4 +1,6 @@
-"""Names that become relations fit PostgreSQL's identifiers (63 characters).
+"""What dbt builds from the models' YAML runs on every engine: names that become relations
+fit PostgreSQL's identifiers (63 characters), and unit-test fixtures written in SQL quote no
+identifiers (Spark reads "start" as a string, not a column).
 
 PostgreSQL refuses longer names where dbt creates relations from them: a model, a seed, a
 unit test (dbt builds each unit test as a relation of its name) and each input a unit test
@@ -49,3 +51,20 @@ def test_unit_test_names_and_their_stand_ins_fit():
                       if len(name) > LIMIT]
     assert checked > 20, "found almost no unit tests: is the models folder where it was?"
     assert not names, names
+
+
+def test_sql_fixtures_quote_no_identifiers():
+    """A fixture in `format: sql` is sent to the engine as written: double quotes name a
+    column on DuckDB and PostgreSQL and are a syntax error on Spark (a Stripe fixture's
+    `as "start"` was). Columns named like keywords (start, end) need no quotes after `as`."""
+    quoted, checked = [], 0
+    for path, document in _yaml_documents():
+        for unit_test in document.get("unit_tests") or []:
+            for given in unit_test.get("given") or []:
+                if given.get("format") != "sql":
+                    continue
+                checked += 1
+                if '"' in given["rows"]:
+                    quoted.append(f"{path.relative_to(REPO)}: {unit_test['name']}: {given['input']}")
+    assert checked, "no SQL fixture found: is the models folder where it was?"
+    assert not quoted, quoted
