@@ -15,7 +15,8 @@ relations are views that only `publish` writes:
    ChecksFailed (exit 1): the views of `marts` are never touched;
 3. point each view `marts.<name>` at `marts_v<build id>.<name>`
    (`alter view`, one metastore update per view; a mart new in this build gets
-   `create view`), drop views of marts no longer built, and record the version in `cxux_meta.marts_publication`;
+   `create view`), drop views of marts no longer built, and record the version in
+   `cxux_meta.marts_publication`;
 4. drop versions older than the previous one (KEEP_VERSIONS), so a query still running
    on the previous version finishes.
 
