@@ -28,27 +28,30 @@ FIXTURES = "tests_py/fixtures/adapters"
 SYSTEMS = ["delighted", "segment", "shopify", "snowplow", "stripe", "zendesk"]
 
 
-@pytest.mark.parametrize("system", SYSTEMS)
-def test_adapter_models_and_unit_tests_pass_on_postgres(system, tmp_path, monkeypatch):
+@pytest.fixture
+def postgres_env(tmp_path, monkeypatch) -> dict:
+    """The environment of a `cxux` run on the postgres target, in the adapter tests' own
+    database and with a DuckDB file of its own."""
     monkeypatch.setenv("CXUX_PG_DBNAME", os.environ.get("CXUX_PG_DBNAME", "cxux") + "_adapters")
     missing = _postgres_missing()
     if missing:
         _unavailable(missing)
-    env = dict(isolated_env(tmp_path), CXUX_TARGET="postgres")
+    return dict(isolated_env(tmp_path), CXUX_TARGET="postgres")
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_adapter_models_and_unit_tests_pass_on_postgres(system, postgres_env):
+    env = postgres_env
     # a DuckDB file of its own: the load checks the files there, then replaces the
     # system's tables in PostgreSQL with exactly the fixture's rows
     run_cxux("load", f"{FIXTURES}/{system}", "--source", system, env=env)
     build_adapter_and_check_unit_tests(system, env, "--target", "postgres")
 
 
-def test_undo_of_a_source_load_reaches_postgres(tmp_path, monkeypatch):
+def test_undo_of_a_source_load_reaches_postgres(postgres_env):
     """`cxux load --undo` of a `--source` load takes its rows out of the adapter's schema in
     PostgreSQL too (it used to copy only the raw schema there). The Zendesk fixture's
     ticket.csv holds 10 tickets (1001-1010)."""
-    monkeypatch.setenv("CXUX_PG_DBNAME", os.environ.get("CXUX_PG_DBNAME", "cxux") + "_adapters")
-    missing = _postgres_missing()
-    if missing:
-        _unavailable(missing)
     import psycopg2
 
     from cxux_cli.engines import postgres_dsn
@@ -58,7 +61,7 @@ def test_undo_of_a_source_load_reaches_postgres(tmp_path, monkeypatch):
             cur.execute("select count(*) from zendesk.ticket")
             return cur.fetchone()[0]
 
-    env = dict(isolated_env(tmp_path), CXUX_TARGET="postgres")
+    env = postgres_env
     loaded = json.loads(run_cxux("load", f"{FIXTURES}/zendesk", "--source", "zendesk",
                                  "--format", "json", env=env).stdout)
     assert tickets() == 10
