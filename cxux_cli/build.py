@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import click
 
-from cxux_cli.errors import ChecksFailed
+from cxux_cli.errors import ChecksFailed, CxuxError
 from cxux_cli.params import as_of_option, as_of_sql_text, parse_as_of, vars_option
 from cxux_cli.progress import Progress
 from cxux_cli.project import Project
@@ -61,8 +61,16 @@ def build(project: Project, options: BuildOptions, progress: Progress | None = N
 
 def _run_phases(project: Project, options: BuildOptions, progress: Progress,
                 dbt_console: str, summary: dict) -> None:
+    from cxux_cli.engines import target_type
     from cxux_cli.metrics.compiler import compile_project  # the registry must be current
 
+    engine = target_type(project)
+    if project.is_host and engine != "duckdb":
+        # the gate and the safe publish there read and swap cxux's own `marts_build`,
+        # a name a host's schemas do not have: refuse before building anything
+        raise CxuxError(
+            f"cxux build in a host project runs on DuckDB only for now; on {engine} run "
+            "`dbt build` in your project (README, \"Use cxux in your dbt project\")")
     with progress.phase("compile metrics"):
         changed = compile_project(project.root) or []
         progress.detail(f"{len(changed)} generated file(s) rewritten" if changed
@@ -85,9 +93,6 @@ def _run_phases(project: Project, options: BuildOptions, progress: Progress,
         run_dbt(project, args, vars_=vars_ or None, console=dbt_console, progress=progress)
     summary["dbt"] = "passed"
 
-    from cxux_cli.engines import target_type
-
-    engine = target_type(project)
     if engine != "duckdb":
         # dbt built the marts where BI does not look; check them there, then publish
         # atomically (docs/engines.md "Publishing").
@@ -183,31 +188,37 @@ def build_info(options: BuildOptions) -> dict:
 
 
 def warehouse_summary(project: Project) -> dict:
-    """Row counts of the marts and the quarantine, read from the warehouse."""
+    """Row counts of the marts and the quarantine, read from the warehouse (in the schemas
+    dbt gave them: relations.py)."""
     import duckdb
 
+    from cxux_cli.relations import marts_schema, quarantine_schema
+
+    marts_at, quarantine_at = marts_schema(project), quarantine_schema(project)
     with duckdb.connect(str(project.duckdb_path), read_only=True) as con:
         names = con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
-        ).fetchall()
+            "select table_name from duckdb_tables() where schema_name = ? order by 1",
+            [marts_at]).fetchall()
         marts = [
-            (name, con.execute(f'select count(*) from marts."{name}"').fetchone()[0])
+            (name, con.execute(f'select count(*) from "{marts_at}"."{name}"').fetchone()[0])
             for (name,) in names
         ]
         # a partial build (--select) may not have built these
         tables = {name for (name,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'quarantine'").fetchall()}
+            "select table_name from duckdb_tables() where schema_name = ?",
+            [quarantine_at]).fetchall()}
         reconciliation = con.execute(
-            """
+            f"""
             select table_name, raw_rows, staged_rows, quarantined_rows
-            from quarantine.raw_row_reconciliation
+            from "{quarantine_at}".raw_row_reconciliation
             order by table_name
             """
         ).fetchall() if "raw_row_reconciliation" in tables else []
         domains_off = con.execute(
-            "select domain, reason from quarantine.raw_domains where not is_enabled "
+            f'select domain, reason from "{quarantine_at}".raw_domains where not is_enabled '
             "order by domain").fetchall() if "raw_domains" in tables else []
     return {
+        "schemas": {"marts": marts_at, "quarantine": quarantine_at},
         "domains_off": dict(domains_off),
         "marts": {name: rows for name, rows in marts},
         "raw_tables": {
@@ -218,6 +229,7 @@ def warehouse_summary(project: Project) -> dict:
 
 
 def print_summary(summary: dict) -> None:
+    schemas = summary.get("schemas") or {"marts": "marts", "quarantine": "quarantine"}
     raw = summary.get("raw_tables", {})
     if raw:
         click.echo(f"{'raw table':<24}{'raw rows':>12}{'staged':>12}{'quarantined':>13}")
@@ -228,14 +240,14 @@ def print_summary(summary: dict) -> None:
     off = summary.get("domains_off", {})
     if off:
         click.echo(f"\n{len(off)} domain(s) off, their metrics not configured "
-                   "(quarantine.raw_domains, marts.metric_availability):")
+                   f"({schemas['quarantine']}.raw_domains, {schemas['marts']}.metric_availability):")
         for name, reason in off.items():
             click.echo(f"  {name:<16}{reason}")
     marts = summary.get("marts", {})
     if marts:
         click.echo(f"\n{len(marts)} mart tables built:")
         for name, rows in marts.items():
-            click.echo(f"  marts.{name:<40}{rows:>12,} rows")
+            click.echo(f"  {schemas['marts'] + '.' + name:<46}{rows:>12,} rows")
     for key in ("quality", "published"):
         if key in summary:
             click.echo(f"{key}: {summary[key]}")

@@ -74,7 +74,7 @@ class LazyGroup(click.Group):
     "--project-dir",
     envvar="CXUX_PROJECT_DIR",
     type=click.Path(file_okay=False),
-    help="The cxux dbt project (default: the nearest parent with dbt_project.yml). Env: CXUX_PROJECT_DIR.",
+    help="The dbt project: a cxux checkout, or your own project that installs cxux as a package (default: the nearest parent with dbt_project.yml). Env: CXUX_PROJECT_DIR.",
 )
 @click.option(
     "--target",

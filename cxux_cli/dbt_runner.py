@@ -52,7 +52,7 @@ def run_dbt(project: Project, args: Sequence[str], *, vars_: dict | None = None,
 
     if console not in CONSOLE_LEVELS:
         raise CxuxError(f"dbt console level {console!r}: choose from {', '.join(CONSOLE_LEVELS)}")
-    cli_args = [*args, "--project-dir", str(project.root), "--profiles-dir", str(project.root)]
+    cli_args = [*args, "--project-dir", str(project.root), "--profiles-dir", str(project.profiles_dir)]
     cli_args += ["--target", project.target, "--log-level", console]
     if not os.environ.get("DBT_LOG_LEVEL_FILE"):
         # --log-level would also lower the file's level: the file keeps dbt's default

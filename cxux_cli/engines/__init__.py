@@ -227,16 +227,8 @@ def copy_raw(project, from_duckdb_path: str | os.PathLike | None = None,
 
 
 def target_type(project) -> str:
-    """The adapter type of the project's target (duckdb, postgres, spark) from profiles.yml."""
-    import yaml
-
-    profiles = yaml.safe_load((project.root / "profiles.yml").read_text(encoding="utf-8"))
-    outputs = profiles["cxux"]["outputs"]
-    if project.target not in outputs:
-        raise CxuxError(
-            f"unknown target {project.target!r} (profiles.yml has: {', '.join(outputs)})"
-        )
-    return outputs[project.target]["type"]
+    """The adapter type of the project's target (duckdb, postgres, spark) from its profile."""
+    return str(project.target_output("type"))
 
 
 @dataclass

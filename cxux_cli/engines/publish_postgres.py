@@ -125,10 +125,7 @@ def bi_roles(project, vars_: dict | None = None) -> list[str]:
     """The BI roles: var cxux_bi_roles (--vars, then dbt_project.yml), else cxux_bi_reader."""
     if vars_ and vars_.get("cxux_bi_roles"):
         return list(vars_["cxux_bi_roles"])
-    import yaml
-
-    config = yaml.safe_load((project.root / "dbt_project.yml").read_text(encoding="utf-8"))
-    return list((config.get("vars") or {}).get("cxux_bi_roles") or DEFAULT_BI_ROLES)
+    return list(project.dbt_vars().get("cxux_bi_roles") or DEFAULT_BI_ROLES)
 
 
 def _relations(cur, schema: str) -> list[str]:

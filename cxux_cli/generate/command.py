@@ -42,7 +42,7 @@ def generate(ctx, scale, seed, as_of, schema):
 
     project = get_project(ctx)
     counts = generate_raw(
-        project.duckdb_path, project.root, schema=schema or project.raw_schema, seed=seed,
+        project.duckdb_path, project.package_root, schema=schema or project.raw_schema, seed=seed,
         scale=scale, as_of=as_of.date() if as_of else None,
     )
     from cxux_cli.engines import copy_raw

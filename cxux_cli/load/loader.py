@@ -228,7 +228,7 @@ def load_directory(
     if source is not None and source not in project.adapter_systems():
         raise CxuxError(f"--source {source}: no such source adapter (one of: "
                         f"{', '.join(project.adapter_systems())})")
-    contract = load_contract(project.root, source)
+    contract = load_contract(project.package_root, source)
     schema = project.adapter_schema(source) if source else project.raw_schema
     files, problems = discover(directory, list(contract))
     omitted: dict[str, int] = {}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cxux_cli.errors import CxuxError
 from cxux_cli.metrics import spec
+from cxux_cli.metrics.loader import host_metric_names
 from cxux_cli.metrics.validate import Validation, _suggest, validate_project
 
 LIST_FIELDS = ("name", "label", "domain", "level", "audience", "status", "type", "model",
@@ -129,8 +130,9 @@ def used_by(definitions: list[dict], name: str) -> list[str]:
     return sorted(d["name"] for d in definitions if name in d["depends_on"])
 
 
-def describe(definition: dict, definitions: list[dict]) -> str:
-    """The definition and lineage as text (no warehouse, no dbt)."""
+def describe(definition: dict, definitions: list[dict], host_metric: bool = False) -> str:
+    """The definition and lineage as text (no warehouse, no dbt). host_metric: a host
+    project's own metric, which has no model of its own."""
     d = definition
     lines = [f"{d['name']}: {d['label']} [{d['status']}]", "", d["description"], ""]
     lines.append("identity")
@@ -168,7 +170,8 @@ def describe(definition: dict, definitions: list[dict]) -> str:
     lines.append(f"  columns: {', '.join(d['columns']) or '-'}")
     lines.append(f"  depends on: {', '.join(d['depends_on']) or '-'}")
     lines.append(f"  used by: {', '.join(used_by(definitions, d['name'])) or '-'}")
-    lines.append(f"  dbt model: metric__{d['name']}")
+    lines.append("  dbt model: " + ("none: a metric of this project, computed in metric_values"
+                                    if host_metric else f"metric__{d['name']}"))
     return "\n".join(lines)
 
 
@@ -179,6 +182,9 @@ def compiled_sql_path(target_path: Path, name: str) -> Path:
 
 def compiled_sql(project, name: str, *, run_compile: bool) -> tuple[str | None, str]:
     """(sql, where it came from or why it is missing). dbt is imported only here."""
+    if name in (host_metric_names(project.root) or []):
+        return None, ("a metric of this project: metric_values computes it (see "
+                      "metric_values.sql in dbt's compiled folder)")
     path = compiled_sql_path(project.dbt_target_path, name)
     if path.is_file():
         return path.read_text(encoding="utf-8"), f"from {path}"

@@ -103,21 +103,26 @@ def show(name, run_compile, fmt, include_partial, read_from):
     """
     from cxux_cli.metrics import catalog, query
     from cxux_cli.publish import published_path
+    from cxux_cli.relations import marts_schema
 
     project = _project()
     definitions = _definitions(project)
     definition = catalog.find(definitions, name)
     sql, sql_origin = catalog.compiled_sql(project, name, run_compile=run_compile)
     values_path = project.duckdb_path if read_from == "warehouse" else published_path(project)
-    latest = query.latest_values(name, values_path, include_partial=include_partial)
-    not_configured = None if latest else query.not_configured_reason(name, values_path)
+    schema = marts_schema(project)
+    latest = query.latest_values(name, values_path, schema, include_partial=include_partial)
+    not_configured = None if latest else query.not_configured_reason(name, values_path, schema)
     if fmt == "json":
         click.echo(json.dumps({"definition": definition,
                                "used_by": catalog.used_by(definitions, name),
                                "compiled_sql": sql, "compiled_sql_origin": sql_origin,
                                "latest": latest, "not_configured": not_configured}, indent=2))
         return
-    click.echo(catalog.describe(definition, definitions))
+    from cxux_cli.metrics.loader import host_metric_names
+
+    click.echo(catalog.describe(definition, definitions,
+                                host_metric=name in (host_metric_names(project.root) or [])))
     click.echo("\nlatest values (total"
                + (", the running period marked partial)" if include_partial
                   else ", complete periods)"))
@@ -225,13 +230,14 @@ def query_command(names, grain, by, where, since, until, fmt, include_partial, r
     """
     from cxux_cli.metrics import query
     from cxux_cli.publish import reader_path
+    from cxux_cli.relations import marts_schema
 
     project = _project()
     request = query.Query(list(names), grain, list(by), where,
                           since.date() if since else None, until.date() if until else None,
                           include_partial)
     query.check_query(request, _definitions(project, light=True))
-    rows = query.run(request, reader_path(project, read_from))
+    rows = query.run(request, reader_path(project, read_from), marts_schema(project))
     click.echo(query.render(rows, fmt, list(by)))
     if not rows:
         click.echo("no rows matched", err=True)

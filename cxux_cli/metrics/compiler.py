@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cxux_cli.errors import CxuxError
 from cxux_cli.metrics import spec
 
 REGISTRY_FILE = Path("macros/generated/cxux_metric_registry.sql")
@@ -88,11 +90,42 @@ def jinja_string(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def registry_text(definitions: list[dict]) -> str:
-    """The registry macro: one JSON definition per line, for readable diffs."""
+def _registry_payload(definitions: list[dict]) -> str:
+    """The definitions as JSON, one per line (readable diffs)."""
     lines = [json.dumps(d, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
              for d in sorted(definitions, key=lambda d: d["name"])]
-    payload = "[\n" + ",\n".join(lines) + "\n]"
+    return "[\n" + ",\n".join(lines) + "\n]"
+
+
+def host_registry_text(definitions: list[dict], host_names: list[str], version: str) -> str:
+    """A host project's registry (project.HOST_REGISTRY_FILE): cxux's definitions with the
+    host's changes and metrics, which cxux's macros read in place of the package's own
+    registry, and the names of the host's own metrics (computed in metric_values)."""
+    body = (
+        "{#- cxux's metric definitions merged with this project's cxux_metrics/ (cxux reads\n"
+        "    them in place of its own registry). Edit cxux_metrics/**/*.yml and run\n"
+        "    `cxux metrics compile`, never this file. -#}\n"
+        "{% macro cxux_host_metric_registry() -%}\n"
+        f"{{{{ return(fromjson({jinja_string(_registry_payload(definitions))})) }}}}\n"
+        "{%- endmacro %}\n"
+        "\n"
+        "{#- This project's own metrics (cxux computes them in metric_values). -#}\n"
+        "{% macro cxux_host_metric_names() -%}\n"
+        f"{{{{ return(fromjson({jinja_string(json.dumps(sorted(host_names)))})) }}}}\n"
+        "{%- endmacro %}\n"
+        "\n"
+        "{#- The cxux definitions merged here (cxux_metric_registry_version): when the\n"
+        "    installed cxux has others, its models stop and ask for a compile. -#}\n"
+        "{% macro cxux_host_metric_registry_base() -%}\n"
+        f"{{{{ return({jinja_string(version)}) }}}}\n"
+        "{%- endmacro %}\n"
+    )
+    return _header("--", body, "cxux metrics and cxux_metrics/**/*.yml") + body
+
+
+def registry_text(definitions: list[dict]) -> str:
+    """The registry macro: one JSON definition per line, for readable diffs."""
+    payload = _registry_payload(definitions)
     body = (
         "{#- The normalized metric definitions (docs/metrics_spec.md, \"The registry\").\n"
         "    Edit metrics/**/*.yml and run `cxux metrics compile`, never this file. -#}\n"
@@ -109,8 +142,23 @@ def registry_text(definitions: list[dict]) -> str:
         "{% macro cxux_metric_null_dimension_value() -%}\n"
         f"{{{{ return({jinja_string(spec.NULL_DIMENSION_VALUE)}) }}}}\n"
         "{%- endmacro %}\n"
+        "\n"
+        "{#- The definitions' hash: a host's registry records the one it was merged with. -#}\n"
+        "{% macro cxux_metric_registry_version() -%}\n"
+        f"{{{{ return({jinja_string(_hash(payload))}) }}}}\n"
+        "{%- endmacro %}\n"
     )
     return _header("--", body, "metrics/**/*.yml") + body
+
+
+def registry_version(package_root: Path) -> str:
+    """The hash in an installed cxux's registry (cxux_metric_registry_version)."""
+    path = package_root / REGISTRY_FILE
+    found = re.search(r"macro cxux_metric_registry_version\(\) -%\}\n\{\{ return\('([0-9a-f]+)'\)",
+                      path.read_text(encoding="utf-8") if path.is_file() else "")
+    if not found:
+        raise CxuxError(f"{path}: no cxux_metric_registry_version(); reinstall cxux (`dbt deps`)")
+    return found.group(1)
 
 
 def model_text(definition: dict) -> str:
@@ -276,14 +324,18 @@ class Plan:
 
 
 def plan(root: Path, definitions: list[dict]) -> Plan:
+    from cxux_cli.metrics.loader import host_metric_names
+    from cxux_cli.project import HOST_REGISTRY_FILE
+
+    host_names = host_metric_names(root)
+    if host_names is not None:  # a host project: cxux's own generated files are the package's
+        from cxux_cli.project import installed_package_dir
+
+        version = registry_version(installed_package_dir(root))
+        files = {HOST_REGISTRY_FILE: host_registry_text(definitions, host_names, version)}
+        return Plan(files, *_changed(root, files), [])
     files = generated_files(definitions)
-    stale, missing = [], []
-    for rel, text in sorted(files.items()):
-        path = root / rel
-        if not path.is_file():
-            missing.append(rel)
-        elif path.read_text(encoding="utf-8") != text:
-            stale.append(rel)
+    stale, missing = _changed(root, files)
     extra = []
     models_dir = root / MODELS_DIR
     if models_dir.is_dir():
@@ -293,6 +345,18 @@ def plan(root: Path, definitions: list[dict]) -> Plan:
             if path.is_file() and path.name.startswith("metric__") and rel not in files:
                 extra.append(rel)
     return Plan(files, stale, missing, extra)
+
+
+def _changed(root: Path, files: dict[Path, str]) -> tuple[list[Path], list[Path]]:
+    """(stale, missing) among the files to generate."""
+    stale, missing = [], []
+    for rel, text in sorted(files.items()):
+        path = root / rel
+        if not path.is_file():
+            missing.append(rel)
+        elif path.read_text(encoding="utf-8") != text:
+            stale.append(rel)
+    return stale, missing
 
 
 def apply(root: Path, the_plan: Plan) -> list[str]:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import yaml
 
-METRICS_DIR = "metrics"
+from cxux_cli import project as project_paths
+
+METRICS_DIR = str(project_paths.METRICS_DIR)  # one owner: cxux_cli/project.py
 
 
 @dataclass(frozen=True, order=True)
@@ -159,24 +161,101 @@ def load_text(text: str, file: str) -> tuple[list[RawDefinition], list[Problem]]
     return definitions, problems
 
 
-def definition_files(root: Path) -> list[Path]:
-    """Every metrics/**/*.yml (and .yaml), sorted for deterministic output."""
-    base = root / METRICS_DIR
+# What a host project may change of a metric cxux defines (README, "Use cxux in your dbt
+# project"): its governance, not how it is computed (the package's model of it, its
+# scorecard column and its tests are cxux's).
+HOST_OVERRIDABLE = ("owner", "target", "thresholds", "status", "min_sample")
+# A host's own metric is computed inside cxux's metric_values model; a metric built
+# from other metrics' models (derived, period_over_period) needs a model of its own.
+HOST_REFUSED_TYPES = ("derived", "period_over_period")
+
+
+def definition_files(base: Path) -> list[Path]:
+    """Every *.yml (and .yaml) under base, sorted for deterministic output."""
     if not base.is_dir():
         return []
     return sorted([*base.rglob("*.yml"), *base.rglob("*.yaml")])
 
 
-def load_project(root: Path) -> tuple[list[RawDefinition], list[Problem]]:
-    """All definitions under root/metrics, with file paths relative to root."""
+def _load_dir(root: Path, base: Path) -> tuple[list[RawDefinition], list[Problem]]:
+    import os
+
     definitions: list[RawDefinition] = []
     problems: list[Problem] = []
-    for path in definition_files(root):
-        rel = path.relative_to(root).as_posix()
+    for path in definition_files(base):
+        rel = Path(os.path.relpath(path, root)).as_posix()
         found, issues = load_text(path.read_text(encoding="utf-8"), rel)
         definitions += found
         problems += issues
     return definitions, problems
+
+
+def _installed_package(root: Path) -> Path | None:
+    """cxux's directory when root is a host project that installs it, else None."""
+    if not (root / "dbt_project.yml").is_file():
+        return None
+    return project_paths.installed_package_dir(root)
+
+
+def load_project(root: Path) -> tuple[list[RawDefinition], list[Problem]]:
+    """All definitions, with file paths relative to root: root/metrics in a cxux checkout;
+    in a host project (cxux installed as a package), the package's metrics/ with the
+    host's cxux_metrics/ over them (merge_host)."""
+    package = _installed_package(root)
+    if package is None:
+        return _load_dir(root, root / METRICS_DIR)
+    definitions, problems = _load_dir(root, package / METRICS_DIR)
+    host, host_problems = _load_dir(root, root / project_paths.HOST_METRICS_DIR)
+    merged, merge_problems = merge_host(definitions, host)
+    return merged, problems + host_problems + merge_problems
+
+
+def host_metric_names(root: Path) -> list[str] | None:
+    """The names of a host project's own metrics (not cxux's), None outside a host."""
+    package = _installed_package(root)
+    if package is None:
+        return None
+    cxux_names = {d.name for d in _load_dir(root, package / METRICS_DIR)[0]}
+    return sorted({d.name for d in _load_dir(root, root / project_paths.HOST_METRICS_DIR)[0]
+                   if d.name and d.name not in cxux_names})
+
+
+def merge_host(package: list[RawDefinition],
+               host: list[RawDefinition]) -> tuple[list[RawDefinition], list[Problem]]:
+    """The package's definitions with a host's over them: an entry named like a cxux metric
+    changes its HOST_OVERRIDABLE keys (and says where: the merged definition points at the
+    host's entry); any other entry is a metric of the host's own."""
+    by_name = {d.name: i for i, d in enumerate(package)}
+    merged = list(package)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for entry in host:
+        if entry.name in seen and entry.name in by_name:
+            problems.append(entry.problem(f"{entry.name!r} is changed twice in the host's "
+                                          "definitions: keep one entry", "name"))
+            continue
+        seen.add(entry.name)
+        if entry.name not in by_name:
+            if entry.values.get("type") in HOST_REFUSED_TYPES:
+                problems.append(entry.problem(
+                    f"a host's own metric cannot be of type {entry.values['type']} yet: it is "
+                    "built from other metrics' models, which only cxux's metrics have",
+                    "type"))
+                continue
+            merged.append(entry)
+            continue
+        base = package[by_name[entry.name]]
+        for key in entry.values:
+            if key != "name" and key not in HOST_OVERRIDABLE:
+                problems.append(entry.problem(
+                    f"{entry.name} is a cxux metric: a host may change its "
+                    f"{', '.join(HOST_OVERRIDABLE)}; {key} changes how it is computed, so "
+                    "define a metric of your own under another name", key, on_key=True))
+        values = {**base.values, **{key: value for key, value in entry.values.items()
+                                    if key in HOST_OVERRIDABLE}}
+        merged[by_name[entry.name]] = RawDefinition(
+            values, entry.file, entry.line, entry.column, entry.marks, entry.key_marks)
+    return merged, problems
 
 
 def load_texts(files: dict[str, str]) -> tuple[list[RawDefinition], list[Problem]]:

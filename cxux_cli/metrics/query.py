@@ -22,8 +22,6 @@ import io
 import json
 import logging
 import math
-import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,14 +35,6 @@ VALUE_KEYS = ("value", "numerator", "denominator", "sample_size", "ci_lower", "c
               "is_complete_period")
 # the table shows is_complete_period as a word: "partial" marks the running period
 PERIOD_COMPLETE, PERIOD_PARTIAL = "complete", "partial"
-
-
-def marts_schema() -> str:
-    """Schema holding metric_values (dbt_project.yml: marts); env CXUX_MARTS_SCHEMA."""
-    schema = os.environ.get("CXUX_MARTS_SCHEMA", "marts")
-    if not re.match(r"^[a-z_][a-z0-9_]*$", schema):
-        raise CxuxError(f"CXUX_MARTS_SCHEMA must be a plain identifier, got '{schema}'")
-    return schema
 
 
 @dataclass
@@ -177,13 +167,12 @@ def _execution_error(exc, query: Query, duckdb_path: Path, schema: str) -> CxuxE
                      "cxux (`cxux build`); run with `cxux --debug` for DuckDB's message")
 
 
-def run(query: Query, duckdb_path: Path, schema: str | None = None) -> list[dict]:
+def run(query: Query, duckdb_path: Path, schema: str) -> list[dict]:
     """Rows as dicts, keys as in the JSON output."""
     import duckdb  # only the commands that read the warehouse pay for it
 
     from cxux_cli.publish import connect_read_only
 
-    schema = schema or marts_schema()
     if not duckdb_path.is_file():
         raise CxuxError(f"no DuckDB file at {duckdb_path}: build it first (`cxux build`)")
     sql, params = build_sql(query, schema)
@@ -236,14 +225,13 @@ LATEST_KEYS = ("grain", "period_start", "value", "target", "warning_threshold",
                "is_complete_period")
 
 
-def latest_values(name: str, duckdb_path: Path, schema: str | None = None,
+def latest_values(name: str, duckdb_path: Path, schema: str,
                   include_partial: bool = False) -> list[dict]:
     """The latest total row per grain of one metric (for `show`): of the complete
     periods, or with include_partial of all (the running one marked by
     is_complete_period false); [] when not built."""
     import duckdb
 
-    schema = schema or marts_schema()
     if not duckdb_path.is_file():
         return []
     complete = "" if include_partial else " and other.is_complete_period"
@@ -270,12 +258,11 @@ def latest_values(name: str, duckdb_path: Path, schema: str | None = None,
         connection.close()
 
 
-def not_configured_reason(name: str, duckdb_path: Path, schema: str | None = None) -> str | None:
+def not_configured_reason(name: str, duckdb_path: Path, schema: str) -> str | None:
     """Why a metric is not configured in this build (its domain is off:
     marts.metric_availability), or None when it is, or when that is not known."""
     import duckdb
 
-    schema = schema or marts_schema()
     if not duckdb_path.is_file():
         return None
     from cxux_cli.publish import connect_read_only

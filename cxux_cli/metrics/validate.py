@@ -665,7 +665,7 @@ class Validation:
         if self.models_checked:
             return None
         return (f"note: no dbt manifest at {self.manifest}; model, column and dimension "
-                "checks were skipped (run `dbt parse --profiles-dir .` to produce one)")
+                "checks were skipped (run `dbt parse` in the project folder to produce one)")
 
 
 def validate_project(root: Path, manifest: Path | None = None, *,

@@ -83,25 +83,17 @@ def load_previous_counts(project: Project, state_file: str = STATE_FILE) -> dict
 
 
 def load_metric_definitions(root: Path) -> dict[str, dict]:
-    """name -> definition (type, status, grains) read from metrics/**/*.yml."""
-    import yaml
+    """name -> definition as written (type, status, grains), through the metric layer's one
+    loader: in a host project, with the host's changes and metrics of its own."""
+    from cxux_cli.metrics.loader import load_project
 
-    definitions: dict[str, dict] = {}
-    for path in sorted((root / "metrics").rglob("*.y*ml")):
-        document = yaml.safe_load(path.read_text()) or {}
-        items = document.get("metrics", [document]) if isinstance(document, dict) else document
-        for item in items or []:
-            if isinstance(item, dict) and "name" in item:
-                definitions[item["name"]] = item
-    return definitions
+    definitions, _problems = load_project(root)  # `cxux metrics validate` reports problems
+    return {d.name: d.values for d in definitions if d.name}
 
 
 def dbt_vars(project: Project, vars_: dict | None = None) -> dict:
     """The dbt vars staging sees: dbt_project.yml `vars:` overridden by vars_ (`--vars`)."""
-    import yaml
-
-    document = yaml.safe_load((project.root / "dbt_project.yml").read_text()) or {}
-    return {**(document.get("vars") or {}), **(vars_ or {})}
+    return project.dbt_vars(vars_)
 
 
 def timestamp_bounds(project: Project, vars_: dict | None = None):
@@ -123,22 +115,33 @@ def timestamp_bounds(project: Project, vars_: dict | None = None):
     return earliest.replace(tzinfo=None), slack
 
 
-def switched_off_raw_tables(warehouse: Warehouse, missing: set[str]) -> set[str]:
+def switched_off_raw_tables(project: Project, warehouse: Warehouse,
+                            missing: set[str]) -> set[str]:
     """The missing raw tables the last dbt build did without: those of a domain that is off
     (quarantine.raw_domains, macros/staging/cxux_domains.sql) and `users` (each account is
     then its own user). Nothing when the build has not run yet."""
-    if not missing or "raw_domains" not in warehouse.tables("quarantine"):
+    from cxux_cli.relations import quarantine_schema
+
+    schema = quarantine_schema(project)
+    if not missing or "raw_domains" not in warehouse.tables(schema):
         return set()
     _, rows = warehouse.rows(
-        "select raw_tables from quarantine.raw_domains where not is_enabled")
+        f"select raw_tables from {schema}.raw_domains where not is_enabled")
     off = {name.strip() for (tables,) in rows for name in (tables or "").split(",")}
     return (off | {"users"}) & missing
+
+
+def project_warehouse(project: Project) -> Warehouse:
+    """The DuckDB file dbt writes, its marts where dbt put them (relations.py)."""
+    from cxux_cli.relations import marts_schema
+
+    return DuckDBWarehouse(project.duckdb_path, marts_schema=marts_schema(project))
 
 
 def build_checks(project: Project, suites, as_of: dt.datetime,
                  warehouse: Warehouse | None = None, vars_: dict | None = None) -> list[Check]:
 
-    warehouse = warehouse or DuckDBWarehouse(project.duckdb_path)
+    warehouse = warehouse or project_warehouse(project)
     checks: list[Check] = []
     if "raw" in suites:
         contract, relations = raw_relations(project, warehouse)
@@ -153,6 +156,10 @@ def build_checks(project: Project, suites, as_of: dt.datetime,
                              dialect=warehouse.dialect)
     if "marts" in suites:
         existing = warehouse.tables(warehouse.marts_schema)
+        if "metric_values" not in existing:
+            # a gate that finds no marts must not pass (nothing would have been checked)
+            raise CxuxError(f"{warehouse.name}: no {warehouse.marts_schema}.metric_values to "
+                            "check; run `cxux build` (or dbt build) first")
         checks += mart_checks(existing, load_metric_definitions(project.root), as_of.date(),
                               warehouse.marts_schema, dialect=warehouse.dialect)
     return checks
@@ -181,7 +188,7 @@ def run_quality(
     if warehouse is None:
         if not project.duckdb_path.is_file():
             raise CxuxError(f"{project.duckdb_path}: no warehouse file (run `cxux build` first)")
-        warehouse = DuckDBWarehouse(project.duckdb_path)
+        warehouse = project_warehouse(project)
     as_of = as_of or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     docs_dir = Path(data_docs_dir) if data_docs_dir else default_data_docs_dir(project)
     try:
@@ -213,7 +220,7 @@ def raw_relations(project: Project, warehouse: Warehouse):
     from cxux_cli.contract import load_contract
     from cxux_cli.relations import manifest_nodes, model_relation
 
-    contract = load_contract(project.root)
+    contract = load_contract(project.package_root)
     try:
         nodes = manifest_nodes(project)
         inputs = {name: model_relation(nodes, f"raw_input__{name}") for name in contract}
@@ -221,14 +228,14 @@ def raw_relations(project: Project, warehouse: Warehouse):
         inputs = {}
     built = {schema: warehouse.tables(schema) for schema in {s for s, _ in inputs.values()}}
     if inputs and all(relation in built[schema] for schema, relation in inputs.values()):
-        off = switched_off_raw_tables(warehouse, set(contract)) - {"users"}
+        off = switched_off_raw_tables(project, warehouse, set(contract)) - {"users"}
         checked = {name: t for name, t in contract.items() if name not in off}
         return checked, {name: inputs[name] for name in checked}
 
     present = warehouse.tables(project.raw_schema)
     missing = [name for name in contract if name not in present]
     unexplained = [name for name in missing
-                   if name not in switched_off_raw_tables(warehouse, set(missing))]
+                   if name not in switched_off_raw_tables(project, warehouse, set(missing))]
     if unexplained:
         raise CxuxError(
             f"{warehouse.name}: raw tables missing from schema "

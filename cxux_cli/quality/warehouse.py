@@ -42,9 +42,10 @@ class Warehouse:
 
 
 class DuckDBWarehouse(Warehouse):
-    def __init__(self, database: Path):
+    def __init__(self, database: Path, marts_schema: str = Warehouse.marts_schema):
         self.database = Path(database)
         self.name = str(self.database)
+        self.marts_schema = marts_schema
 
     def _connect(self):
         import duckdb

@@ -56,6 +56,7 @@ def report_command(ctx, output, since, as_of, read_from):
     """
     from cxux_cli.cli import get_project
     from cxux_cli.publish import connect_read_only, reader_path
+    from cxux_cli.relations import marts_schema
     from cxux_cli.report.builder import build_report_html
 
     project = get_project(ctx)
@@ -66,6 +67,7 @@ def report_command(ctx, output, since, as_of, read_from):
         since=since.date() if since else None,
         as_of=as_of.date() if as_of else None,
         project_root=project.root,
+        marts_schema=marts_schema(project),
     )
     if output == "-":
         click.echo(html)

@@ -34,7 +34,9 @@ from cxux_cli.errors import CxuxError
 from cxux_cli.metrics import spec
 from cxux_cli.report import charts
 
-SCHEMA = "marts"
+# The marts' schema in a cxux checkout; the CLI passes the one dbt gave them
+# (relations.marts_schema), which the connection's search_path then resolves.
+DEFAULT_MARTS_SCHEMA = "marts"
 STATUS_LABELS = {
     "on_target": "on target",
     "off_target": "off target",
@@ -281,9 +283,14 @@ def _rows(con, sql: str, params=()) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
+def _no_metric_values(schema: str) -> CxuxError:
+    return CxuxError(f"{schema}.metric_values is not in the warehouse; run `cxux build` "
+                     "(or dbt build) first")
+
+
 def _existing_tables(con) -> set[str]:
     rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = ?", [SCHEMA]
+        "select table_name from information_schema.tables where table_schema = current_schema()"
     ).fetchall()
     return {row[0] for row in rows}
 
@@ -314,7 +321,7 @@ def _shown_grain(info: MetricInfo, present: set[str]) -> str | None:
 def _headline_period(con, grain: str, as_of: dt.date) -> tuple[dt.date | None, bool]:
     """The latest period of the grain that ended on or before the as-of date (complete),
     else the latest period there is (not complete)."""
-    totals = (f"from {SCHEMA}.metric_values where grain = ? "
+    totals = ("from metric_values where grain = ? "
               "and dimension_name = 'total' and dimension_value = 'total'")
     complete = con.execute(
         f"select max(period_start) {totals} and period_end <= ?", [grain, as_of]).fetchone()[0]
@@ -366,19 +373,17 @@ def collect_report_data(
     catalog = catalog or {}
     tables = _existing_tables(con)
     if "metric_values" not in tables:
-        raise CxuxError(
-            f"{SCHEMA}.metric_values is not in the warehouse; run `cxux build` (or dbt build) first"
-        )
+        raise _no_metric_values(con.execute("select current_schema()").fetchone()[0])
 
     data_not_configured = []
     if "metric_availability" in tables:
         data_not_configured = _rows(
-            con, f"select metric_name, not_configured_reason from {SCHEMA}.metric_availability "
+            con, "select metric_name, not_configured_reason from metric_availability "
                  "where not is_configured order by metric_name")
 
     present: dict[str, set[str]] = {}
     for name, grain in con.execute(
-        f"select distinct metric_name, grain from {SCHEMA}.metric_values "
+        "select distinct metric_name, grain from metric_values "
         "where dimension_name = 'total'"
     ).fetchall():
         present.setdefault(name, set()).add(grain)
@@ -396,7 +401,7 @@ def collect_report_data(
     month = periods.get("month")
     span_grain = "month" if month else next(iter(periods), None)
     span = con.execute(
-        f"select min(period_start), max(period_end) from {SCHEMA}.metric_values "
+        "select min(period_start), max(period_end) from metric_values "
         "where grain = ? and dimension_name = 'total'", [span_grain]).fetchone()
     data = ReportData(
         generated_at=generated_at,
@@ -424,7 +429,7 @@ def collect_report_data(
         history: dict[str, list[dict]] = {}
         for row in _rows(
             con,
-            f"select * from {SCHEMA}.metric_values where grain = ? "
+            "select * from metric_values where grain = ? "
             "and dimension_name = 'total' and dimension_value = 'total' "
             "and period_start <= ? and (? is null or period_start >= ?) "
             "order by metric_name, period_start",
@@ -436,7 +441,7 @@ def collect_report_data(
             row["metric_name"]: row
             for row in _rows(
                 con,
-                f"select * from {SCHEMA}.metric_values where grain = ? "
+                "select * from metric_values where grain = ? "
                 "and dimension_name = 'total' and dimension_value = 'total' and period_end = ?",
                 [grain, period["start"]],
             )
@@ -444,7 +449,7 @@ def collect_report_data(
         slices: dict[str, list[dict]] = {}
         for row in _rows(
             con,
-            f"select * from {SCHEMA}.metric_values where grain = ? and period_start = ? "
+            "select * from metric_values where grain = ? and period_start = ? "
             "and dimension_name <> 'total' order by metric_name, dimension_name, dimension_value",
             [grain, period["start"]],
         ):
@@ -623,7 +628,7 @@ def _pct(value):
 
 def _collect_link(con, tables: set[str], data: ReportData) -> None:
     if "mart_experience_link" in tables:
-        rows = _rows(con, f"select * from {SCHEMA}.mart_experience_link")
+        rows = _rows(con, "select * from mart_experience_link")
         # region exposure first: it is where an incident shows; then the account's own UX
         level_order = {"region": 0, "account": 1}
         rows.sort(
@@ -694,7 +699,7 @@ def _collect_link(con, tables: set[str], data: ReportData) -> None:
     if "mart_experience_signals" in tables:
         for row in _rows(
             con,
-            f"select * from {SCHEMA}.mart_experience_signals order by churn_difference_z desc nulls last",
+            "select * from mart_experience_signals order by churn_difference_z desc nulls last",
         ):
             row = dict(row)
             row["worst_text"] = _pct(row["worst_quartile_churn_rate"])
@@ -719,7 +724,7 @@ def _collect_link(con, tables: set[str], data: ReportData) -> None:
     if "mart_experience_link_monthly" in tables:
         for row in _rows(
             con,
-            f"select * from {SCHEMA}.mart_experience_link_monthly "
+            "select * from mart_experience_link_monthly "
             "where ux_band = 'poor' and churn_z_rank between 1 and 3 "
             "order by churn_z_vs_good desc, ux_signal, month_start",
         ):
@@ -745,7 +750,7 @@ def _collect_link(con, tables: set[str], data: ReportData) -> None:
     if "mart_experience_hotspots" in tables:
         for row in _rows(
             con,
-            f"select * from {SCHEMA}.mart_experience_hotspots where task_success_worst_rank is not null "
+            "select * from mart_experience_hotspots where task_success_worst_rank is not null "
             "order by task_success_worst_rank, region limit 5",
         ):
             row = dict(row)
@@ -794,8 +799,10 @@ def build_report_html(
     as_of: dt.date | None = None,
     project_root: Path | None = None,
     generated_at: dt.datetime | None = None,
+    marts_schema: str = DEFAULT_MARTS_SCHEMA,
 ) -> str:
-    """Open the warehouse read-only, collect, render."""
+    """Open the warehouse read-only, collect, render. marts_schema: where the marts are
+    (the report reads them by name, through the connection's search_path)."""
     import duckdb
 
     duckdb_path = Path(duckdb_path)
@@ -807,6 +814,11 @@ def build_report_html(
         raise CxuxError(f"{duckdb_path}: cannot open the warehouse read-only: {exc}") from exc
     catalog, problems = load_metric_catalog(project_root)
     try:
+        if con.execute("select count(*) from duckdb_schemas() where schema_name = ?",
+                       [marts_schema]).fetchone()[0] == 0:
+            raise _no_metric_values(marts_schema)
+        quoted = marts_schema.replace("'", "''")
+        con.execute(f"set search_path = '{quoted}'")
         data = collect_report_data(
             con,
             since=since,

@@ -7,9 +7,30 @@
     macros read the keys directly (definition['cut']) and never guess a key's
     other name or a default of their own. -#}
 
+{#- In a host project, `cxux metrics compile` writes cxux_host_metric_registry(): cxux's
+    definitions with the host's targets, owners and metrics of its own
+    (README, "Use cxux in your dbt project"); it stands in for the package's registry. -#}
 {% macro cxux_metric_registry_or_empty() -%}
+    {%- if context.get('cxux_host_metric_registry') is not none -%}
+        {%- set base = context.get('cxux_host_metric_registry_base') -%}
+        {%- set merged_with = base() if base is not none else none -%}
+        {%- set installed = context['cxux_metric_registry_version']() -%}
+        {%- if merged_with != installed -%}
+            {{ exceptions.raise_compiler_error("cxux: your project's metric registry (macros/cxux_metrics/) was compiled against other cxux metric definitions than the installed cxux has (" ~ merged_with ~ " vs " ~ installed ~ "): run `cxux metrics compile` in your project") }}
+        {%- endif -%}
+        {{ return(context['cxux_host_metric_registry']() or []) }}
+    {%- endif -%}
     {%- if context.get('cxux_metric_registry') is not none -%}
         {{ return(context['cxux_metric_registry']() or []) }}
+    {%- endif -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{#- The host's own metrics: they have no model of their own (a package cannot add models
+    to its host), metric_values computes them. -#}
+{% macro cxux_host_metric_names_or_empty() -%}
+    {%- if context.get('cxux_host_metric_names') is not none -%}
+        {{ return(context['cxux_host_metric_names']() or []) }}
     {%- endif -%}
     {{ return([]) }}
 {%- endmacro %}

@@ -3,14 +3,18 @@
 The host is built once on DuckDB with plain `dbt deps` + `dbt build`, on demo data that
 `cxux generate` wrote into schema `raw`. The host declares its own source named `raw`
 (schema `shop`, a Shopify-like table cxux must never read) and feeds cxux's orders through
-a model of its own (var cxux_orders_relation). Expected values come from the raw data
-itself, counted here with plain SQL, not from what cxux computed.
+a model of its own (var cxux_orders_relation). It maintains metric definitions of its own
+(integration_tests/cxux_metrics/: a target for cxux's NPS, a metric of its own) that
+`cxux metrics compile`, run in the host folder, merges into the host's registry macro.
+Expected values come from the raw data itself, counted here with plain SQL, not from what
+cxux computed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +24,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).with_name("dbt"))
+CXUX = [sys.executable, "-m", "cxux_cli.cli"]
 AS_OF = "2026-06-30"
 HOST_SHOP_ORDERS = 3  # rows the host's own `raw.orders` (schema shop) holds
 
@@ -62,7 +67,7 @@ def host_build(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("package")
     host = _host_copy(workdir)
     env = _env(workdir, host)
-    _run([sys.executable, "-m", "cxux_cli.cli", "generate", "--scale", "0.05", "--seed", "7",
+    _run([sys.executable, "-m", "cxux_cli.cli", "generate", "--scale", "0.1", "--seed", "7",
           "--as-of", AS_OF], env, REPO)
     with duckdb.connect(env["CXUX_DUCKDB_PATH"]) as con:
         # The host's own `raw` source: another shape entirely (Shopify-like).
@@ -71,9 +76,15 @@ def host_build(tmp_path_factory):
         con.execute("insert into shop.orders values (1, 10.00, 'a@x'), (2, 20.00, 'b@x'), "
                     "(3, 30.00, 'c@x')")
     _run([DBT, "deps"], env, host)
+    _run(CXUX + ["metrics", "compile"], _in_host(env), host)
     _run([DBT, "build"], env, host)
     manifest = json.loads((workdir / "target" / "manifest.json").read_text(encoding="utf-8"))
     return env, manifest
+
+
+def _in_host(env: dict) -> dict:
+    """The environment of a user in the host folder: no CXUX_PROJECT_DIR pointing at cxux."""
+    return {key: value for key, value in env.items() if key != "CXUX_PROJECT_DIR"}
 
 
 def _query(env: dict, sql: str) -> list[tuple]:
@@ -147,17 +158,78 @@ def test_a_host_generate_schema_name_is_honoured(tmp_path):
     assert all(name.startswith("team_") for name in schemas), schemas
 
 
-def test_the_cli_in_a_host_folder_says_where_cxux_is(tmp_path):
-    """Run from a host project, `cxux metrics list` used to print an empty catalog, exit 0."""
+def test_the_cli_in_a_host_folder_reads_the_hosts_definitions(host_build):
+    """`cxux metrics list` in the host: cxux's catalog with the host's target for NPS and the
+    host's own metric (it used to print an empty catalog and exit 0)."""
+    env, _manifest = host_build
+    host = Path(env["DBT_PROFILES_DIR"])
+    listed = {line.split()[0]: line for line in
+              _run(CXUX + ["metrics", "list"], _in_host(env), host).splitlines() if line.strip()}
+    assert "42 from 2024-01-01" in listed["nps"] and "voice" not in listed["nps"]
+    assert "Messaging tickets opened" in listed["messaging_tickets_opened"]
+    assert "first_reply_time_median" in listed  # the package's catalog is all there
+    shown = _run(CXUX + ["metrics", "show", "nps", "--no-compile"], _in_host(env), host)
+    assert "voice-of-customer" in shown and "cxux_metrics/our_metrics.yml" in shown
+
+
+def test_a_host_metric_and_target_reach_metric_values(host_build):
+    env, _manifest = host_build
+    # the host's own metric: chat tickets of the raw data (the host's mapping model calls
+    # them `messaging`) that staging kept, by month of creation, counted here by hand
+    expected = dict(_query(env, """
+        select cast(date_trunc('month', r.created_at) as date), count(distinct r.ticket_id)
+        from raw.support_tickets as r
+        join analytics_staging.stg_raw__support_tickets as s using (ticket_id)
+        where r.channel = 'chat' group by 1"""))
+    assert sum(expected.values()) > 0
+    computed = dict(_query(env, """
+        select period_start, value from analytics_marts.metric_values
+        where metric_name = 'messaging_tickets_opened' and grain = 'month'
+          and dimension_name = 'total'"""))
+    assert computed == {month: float(count) for month, count in expected.items()}
+    # cxux's NPS, judged against the host's target in every period
+    assert _query(env, "select distinct target from analytics_marts.metric_values "
+                       "where metric_name = 'nps'") == [(42.0,)]
+
+
+def test_cxux_build_in_the_host_builds_checks_and_publishes(host_build):
+    """`cxux build` run in the host folder: the host's profile and target, the host's dbt
+    build, the quality gate on the host's schemas, the published file in the host."""
+    env, _manifest = host_build
+    host = Path(env["DBT_PROFILES_DIR"])
+    output = _run(CXUX + ["build", "--as-of", AS_OF], _in_host(env), host)
+    assert "quality: passed" in output
+    published = host / "published" / "cxux.duckdb"
+    import duckdb
+
+    with duckdb.connect(str(published), read_only=True) as con:
+        rows = con.execute("select count(*) from analytics_marts.metric_values "
+                           "where metric_name = 'messaging_tickets_opened'").fetchone()[0]
+    assert rows > 0
+
+
+def test_a_host_may_not_change_how_a_cxux_metric_is_computed(tmp_path):
     host = _host_copy(tmp_path)
-    env = _env(tmp_path, host)
+    env = _in_host(_env(tmp_path, host))
     _run([DBT, "deps"], env, host)
-    env.pop("CXUX_PROJECT_DIR")
-    result = subprocess.run([sys.executable, "-m", "cxux_cli.cli", "metrics", "list"],
-                            env=env, cwd=host, capture_output=True, text=True)
+    (host / "cxux_metrics" / "our_metrics.yml").write_text(
+        "metrics:\n  - name: nps\n    owner: us\n    promoter_min: 8\n", encoding="utf-8")
+    result = subprocess.run(CXUX + ["metrics", "validate"], env=env, cwd=host,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert ("cxux_metrics/our_metrics.yml:4:5: nps is a cxux metric: a host may change its "
+            "owner, target, thresholds, status, min_sample; promoter_min changes how it is "
+            "computed") in result.stderr
+
+
+def test_a_host_without_cxux_installed_is_told_to_install_it(tmp_path):
+    host = _host_copy(tmp_path)
+    env = _in_host(_env(tmp_path, host))
+    result = subprocess.run(CXUX + ["metrics", "list"], env=env, cwd=host,
+                            capture_output=True, text=True)
     assert result.returncode == 2
-    assert "installs cxux as a package" in result.stderr
-    assert f"--project-dir {host / 'dbt_packages' / 'cxux'}" in result.stderr
+    assert "cxux is not installed in it" in result.stderr
+    assert "run `dbt deps` there" in result.stderr
 
 
 def test_a_value_map_turns_the_hosts_spelling_into_the_contracts(host_build):
@@ -241,3 +313,39 @@ def test_a_passthrough_named_like_a_fact_column_is_refused(host_build):
                             env=env, cwd=host, capture_output=True, text=True)
     assert result.returncode != 0
     assert "orders.order_date has the name of a column of fct_orders" in result.stdout + result.stderr
+
+
+def test_a_registry_compiled_against_other_cxux_definitions_stops_the_build(tmp_path):
+    """After an upgrade of cxux, the host's merged registry holds the old definitions:
+    dbt stops at parse time and asks for a compile, instead of computing with them."""
+    host = _host_copy(tmp_path)
+    env = _in_host(_env(tmp_path, host))
+    _run([DBT, "deps"], env, host)
+    _run(CXUX + ["metrics", "compile"], env, host)
+    registry = host / "macros" / "cxux_metrics" / "cxux_host_metric_registry.sql"
+    text = registry.read_text(encoding="utf-8")
+    base = re.search(r"cxux_host_metric_registry_base\(\) -%\}\n\{\{ return\('(\w+)'\)", text)
+    registry.write_text(text.replace(f"return('{base.group(1)}')", "return('0000000000000000')"),
+                        encoding="utf-8")
+    result = subprocess.run([DBT, "parse"], env=env, cwd=host, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "was compiled against other cxux metric definitions" in result.stdout + result.stderr
+    check = subprocess.run(CXUX + ["metrics", "compile", "--check"], env=env, cwd=host,
+                           capture_output=True, text=True)
+    assert check.returncode == 1 and "stale: macros/cxux_metrics/" in check.stderr
+
+
+def test_cxux_build_in_a_host_on_postgres_refuses_before_building(tmp_path):
+    host = _host_copy(tmp_path)
+    profiles = host / "profiles.yml"
+    profiles.write_text(profiles.read_text(encoding="utf-8") + (
+        "    pg:\n      type: postgres\n      host: localhost\n      port: 5432\n"
+        "      user: nobody\n      password: none\n      dbname: none\n      schema: analytics\n"
+        "      threads: 1\n"), encoding="utf-8")
+    env = _in_host(_env(tmp_path, host))
+    _run([DBT, "deps"], env, host)
+    result = subprocess.run(CXUX + ["--target", "pg", "build"], env=env, cwd=host,
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "cxux build in a host project runs on DuckDB only for now" in result.stderr
+    assert "dbt build:" not in result.stdout + result.stderr  # refused before building

@@ -3,9 +3,12 @@
     are the enforced contract's (_metrics__models.yml, the one place they are
     declared), selected by name so a change in one metric model cannot shift them.
     A metric that is not configured in this build (its domain is off:
-    metric_availability) is left out: its model reads empty or partial facts. -#}
+    metric_availability) is left out: its model reads empty or partial facts.
+    A host project's own metrics (cxux_host_metric_names) have no model: they are
+    computed here, by the same macro as every metric model. -#}
 {%- set columns = model['columns'].keys() | list -%}
 {%- set definitions = cxux_metric_registry_or_empty() -%}
+{%- set host_metrics = cxux_host_metric_names_or_empty() -%}
 {%- set configured = [] -%}
 {%- for row in cxux_metric_availability() if not row.reasons -%}
     {%- do configured.append(row.definition) -%}
@@ -16,7 +19,13 @@ with
 metric__{{ definition['name'] }} as (
 
     select {{ columns | join(', ') }}
+    {%- if definition['name'] in host_metrics %}
+    from (
+        {{ cxux_metric_sql(definition) }}
+    ) as computed
+    {%- else %}
     from {{ ref('metric__' ~ definition['name']) }}
+    {%- endif %}
 
 ),
 {% endfor %}
