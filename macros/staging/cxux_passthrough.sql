@@ -6,11 +6,13 @@
           cxux_passthrough_columns: {orders: [utm_source, coupon_code], support_tickets: [brand]}
 
     Tables and where the columns arrive: orders -> stg_raw__orders, int_orders_enriched,
-    fct_orders; support_tickets -> stg_raw__support_tickets, int_tickets_timed, fct_tickets.
+    fct_orders; support_tickets -> stg_raw__support_tickets, int_tickets_timed, fct_tickets;
+    survey_responses -> stg_raw__survey_responses, int_survey_responses_scored,
+    fct_survey_responses; reviews -> stg_raw__reviews, fct_reviews.
     A model that carries them ends its select list with cxux_passthrough(table, alias). -#}
 
 {% macro cxux_passthrough_tables() -%}
-    {{ return(['orders', 'support_tickets']) }}
+    {{ return(['orders', 'support_tickets', 'survey_responses', 'reviews']) }}
 {%- endmacro %}
 
 {#- The passthrough column names for one raw table ([] when none), checked: a list of

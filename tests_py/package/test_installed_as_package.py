@@ -305,6 +305,24 @@ def test_passthrough_columns_reach_the_facts(host_build):
     assert vip == urgent > 0 and missing == 0
 
 
+def test_passthrough_columns_reach_the_survey_and_review_facts(host_build):
+    """host_reviews_mapped and host_survey_responses_mapped add a column each, derived from
+    a contract column, so every fact row can be checked against the rule."""
+    env, _manifest = host_build
+    reviews = _query(env, "select platform, storefront, count(*) from analytics_marts.fct_reviews "
+                          "group by all order by all")
+    assert {platform for platform, _s, _n in reviews} >= {"app_store", "site"}
+    for platform, storefront, _n in reviews:
+        assert storefront == ("mobile" if platform == "app_store" else "web"), reviews
+    staged = _query(env, "select count(*) from analytics_staging.stg_raw__reviews")[0][0]
+    assert sum(n for _p, _s, n in reviews) == staged > 0
+    surveys = _query(env, "select survey_type, survey_vendor, count(*) "
+                          "from analytics_marts.fct_survey_responses group by all order by all")
+    assert {kind for kind, _v, _n in surveys} >= {"nps", "sus"}
+    for kind, vendor, _n in surveys:
+        assert vendor == ("research_panel" if kind in ("sus", "umux_lite") else "in_house"), surveys
+
+
 def test_a_passthrough_named_like_a_fact_column_is_refused(host_build):
     env, _manifest = host_build
     host = Path(env["DBT_PROFILES_DIR"])

@@ -136,6 +136,7 @@ final as (
             else responses.score is not null
         end as is_complete,
         responses.responded_at
+        {{ cxux_passthrough('survey_responses', 'responses') }}
     from stg_raw__survey_responses as responses
     left join sus_scores
         on responses.response_id = sus_scores.response_id

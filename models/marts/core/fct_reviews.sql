@@ -36,6 +36,7 @@ final as (
         coalesce(reviews.is_verified_purchase, false) as is_verified_purchase,
         {{ cxux_to_date('reviews.posted_at') }} as posted_date,
         reviews.posted_at
+        {{ cxux_passthrough('reviews', 'reviews') }}
     from stg_raw__reviews as reviews
     left join dim_products
         on reviews.product_id = dim_products.product_id

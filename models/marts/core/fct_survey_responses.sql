@@ -94,6 +94,7 @@ final as (
         responses.is_latest_in_wave,
         {{ cxux_to_date('responses.responded_at') }} as responded_date,
         responses.responded_at
+        {{ cxux_passthrough('survey_responses', 'responses') }}
     from responses
     left join dim_customers
         on responses.resolved_account_id = dim_customers.account_id

@@ -16,6 +16,7 @@ final as (
         rating,
         is_verified_purchase,
         posted_at
+        {{ cxux_passthrough('reviews') }}
     from validated
     where _cxux_reasons is null
 

@@ -21,6 +21,7 @@ final as (
         score,
         {{ cxux_survey_score_scale('survey_type', 'survey_id') }} as score_scale,
         responded_at
+        {{ cxux_passthrough('survey_responses') }}
     from validated
     where _cxux_reasons is null
 
