@@ -41,7 +41,8 @@
     put its ref() into models that do not declare it (dbt refuses that), and a relation
     the user named but did not build fails in staging with the database's own error. -#}
 {% macro cxux_raw_table_exists(table_name) -%}
-    {%- if var.has_var(cxux_raw_relation_var(table_name)) -%}
+    {%- if var.has_var(cxux_raw_relation_var(table_name))
+           or cxux_raw_union_sources(table_name) is not none -%}
         {{ return(true) }}
     {%- endif -%}
     {%- if cxux_adapters_feeding(table_name) -%}
@@ -80,7 +81,8 @@
         {%- if setting is none -%}
             {%- set feeders = [] -%}
             {%- for table_name in specs[spec.within].tables -%}
-                {%- if var.has_var(cxux_raw_relation_var(table_name)) -%}
+                {%- if var.has_var(cxux_raw_relation_var(table_name))
+                       or cxux_raw_union_sources(table_name) is not none -%}
                     {%- do feeders.append('var') -%}
                 {%- endif -%}
                 {%- set systems = cxux_adapters_feeding(table_name) -%}

@@ -77,9 +77,19 @@
     the table of source cxux_raw. -#}
 {% macro cxux_raw_relation_given(table_name) -%}
     {%- set override = var(cxux_raw_relation_var(table_name), none) -%}
+    {#- unit tests give the raw table as their input, whatever the vars say -#}
+    {%- set in_unit_test = model is defined and model.resource_type == 'unit_test' -%}
+    {%- if cxux_raw_union_sources(table_name) is not none and not in_unit_test -%}
+        {%- if override is not none -%}
+            {{ exceptions.raise_compiler_error("raw table " ~ table_name ~ " is given twice: by var " ~ cxux_raw_relation_var(table_name) ~ " and in var cxux_raw_unions; keep one") }}
+        {%- endif -%}
+        {{ return(cxux_raw_union(table_name)) }}
+    {%- endif -%}
+    {%- if execute and not in_unit_test -%}
+        {#- a table of one source must not reference a unioned one (cxux_raw_union.sql) -#}
+        {%- do cxux_raw_union_keyed_columns(table_name) -%}
+    {%- endif -%}
     {%- if override is none or (override | string | trim) == '' -%}
-        {#- unit tests give the raw table as their input, whatever adapters are on -#}
-        {%- set in_unit_test = model is defined and model.resource_type == 'unit_test' -%}
         {%- set from_adapters = none if in_unit_test else cxux_adapter_relation(table_name) -%}
         {%- if from_adapters is not none -%}
             {{ return(from_adapters) }}

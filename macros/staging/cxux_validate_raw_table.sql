@@ -64,26 +64,33 @@
     {{ exceptions.raise_compiler_error("raw." ~ table_name ~ " has no config.meta.primary_key in _raw__sources.yml") }}
 {%- endif -%}
 {%- set passthrough = cxux_passthrough_column_names(table_name) if table_name in cxux_passthrough_tables() else [] -%}
-{%- if model.resource_type == 'model' and cxux_raw_relation(table_name) is not string -%}
+{%- if model.resource_type == 'model' -%}
     {#- a clear error for a raw table that lacks contract columns (not in unit tests,
-        where the source is a fixture, nor for a domain that is off) -#}
-    {%- set present = [] -%}
-    {%- for existing in adapter.get_columns_in_relation(cxux_raw_relation(table_name)) -%}
-        {%- do present.append(existing.name | lower) -%}
+        where the source is a fixture, nor for a domain that is off); for a union of
+        several sources (cxux_raw_union.sql), each source -#}
+    {%- set given = cxux_raw_relation(table_name) -%}
+    {%- set unions = cxux_raw_union_relations(table_name).values() | list -%}
+    {%- for relation in ([given] if given is not string else unions) -%}
+        {%- set present = [] -%}
+        {%- for existing in adapter.get_columns_in_relation(relation) -%}
+            {%- do present.append(existing.name | lower) -%}
+        {%- endfor -%}
+        {%- set missing = [] -%}
+        {%- for column in columns if column.name | lower not in present -%}
+            {%- do missing.append(column.name) -%}
+        {%- endfor -%}
+        {#- a union adds source_relation itself -#}
+        {%- for name in passthrough if name | lower not in present
+                and not (unions and name == 'source_relation') -%}
+            {%- do missing.append(name ~ ' (var cxux_passthrough_columns)') -%}
+        {%- endfor -%}
+        {%- if missing -%}
+            {{ exceptions.raise_compiler_error(
+                "raw table " ~ relation ~ " "
+                ~ ("does not exist or has no columns" if not present else "lacks the column(s) " ~ missing | join(', '))
+                ~ " (contract: models/staging/raw/_raw__sources.yml, table " ~ table_name ~ ")") }}
+        {%- endif -%}
     {%- endfor -%}
-    {%- set missing = [] -%}
-    {%- for column in columns if column.name | lower not in present -%}
-        {%- do missing.append(column.name) -%}
-    {%- endfor -%}
-    {%- for name in passthrough if name | lower not in present -%}
-        {%- do missing.append(name ~ ' (var cxux_passthrough_columns)') -%}
-    {%- endfor -%}
-    {%- if missing -%}
-        {{ exceptions.raise_compiler_error(
-            "raw table " ~ cxux_raw_relation(table_name) ~ " "
-            ~ ("does not exist or has no columns" if not present else "lacks the column(s) " ~ missing | join(', '))
-            ~ " (contract: models/staging/raw/_raw__sources.yml, table " ~ table_name ~ ")") }}
-    {%- endif -%}
 {%- endif -%}
 
 {%- set cutoff = none -%}

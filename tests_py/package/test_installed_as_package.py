@@ -367,3 +367,78 @@ def test_cxux_build_in_a_host_on_postgres_refuses_before_building(tmp_path):
     assert result.returncode == 2
     assert "cxux build in a host project runs on DuckDB only for now" in result.stderr
     assert "dbt build:" not in result.stdout + result.stderr  # refused before building
+
+
+UNION_VARS = (
+    '{cxux_raw_unions: {'
+    'orders: {shop_a: "{{ source(\'cxux_demo\', \'orders\') }}", shop_b: "shop_b.orders"}, '
+    'order_items: {shop_a: "{{ source(\'cxux_demo\', \'order_items\') }}", '
+    'shop_b: "shop_b.order_items"}, '
+    # the survey tool (its responses name orders) is shop A's, and so are the answers
+    'survey_responses: '
+    '{shop_a: "{{ ref(\'cxux_integration_tests\', \'host_survey_responses_mapped\') }}"}, '
+    'survey_item_answers: {shop_a: "{{ source(\'cxux_demo\', \'survey_item_answers\') }}"}}, '
+    # the project's own relation vars for these tables give way to the unions
+    'cxux_orders_relation: null, cxux_survey_responses_relation: null, '
+    'cxux_passthrough_columns: {orders: [source_relation]}}')
+
+
+def test_two_shops_are_unioned_with_the_source_in_the_keys(tmp_path):
+    """Shop B holds copies of some of shop A's orders and their items, with the same ids:
+    unioned, each is its own order (keys `<source>:<id>`), each item finds its own order,
+    and a copied order is counted and valued exactly as its original."""
+    import duckdb
+
+    host = _host_copy(tmp_path)
+    env = _env(tmp_path, host)
+    _run(CXUX + ["generate", "--scale", "0.05", "--seed", "7", "--as-of", AS_OF], env, REPO)
+    with duckdb.connect(env["CXUX_DUCKDB_PATH"]) as con:
+        con.execute("create schema shop_b")
+        con.execute("create table shop_b.orders as select * from raw.orders "
+                    "where channel = 'app'")
+        con.execute("create table shop_b.order_items as select i.* from raw.order_items as i "
+                    "where i.order_id in (select order_id from shop_b.orders)")
+        (copied,) = con.execute("select count(distinct order_id) from shop_b.orders").fetchone()
+    assert copied > 0
+    _run([DBT, "deps"], env, host)
+    _run([DBT, "build", "--select", "+fct_orders", "+fct_order_lines", "--exclude",
+          "host_shop_orders", "--indirect-selection", "cautious", "--vars", UNION_VARS],
+         env, host)
+    by_source = dict(_query(env, "select source_relation, count(*) from analytics_marts.fct_orders "
+                                 "group by 1"))
+    twins = _query(env, """
+        select count(*), sum(a.order_total), sum(b.order_total), sum(a.item_count),
+               sum(b.item_count)
+        from analytics_marts.fct_orders as b
+        join analytics_marts.fct_orders as a
+          on a.order_id = 'shop_a:' || substr(b.order_id, length('shop_b:') + 1)
+        where b.source_relation = 'shop_b'""")[0]
+    assert set(by_source) == {"shop_a", "shop_b"} and by_source["shop_b"] > 0
+    assert twins[0] == by_source["shop_b"]  # every copy has its original, once
+    assert twins[1] == twins[2] and twins[3] == twins[4] > 0
+    ids = _query(env, "select count(*) from analytics_marts.fct_orders where order_id not like "
+                      "'shop_a:%' and order_id not like 'shop_b:%'")
+    assert ids == [(0,)]
+    # shop B's lines found their own orders: as many as their originals have
+    lines = dict(_query(env, """
+        select split_part(l.order_id, ':', 1), count(*)
+        from analytics_marts.fct_order_lines as l
+        where split_part(l.order_id, ':', 2) in (select order_id from shop_b.orders)
+          and l.order_id in (select order_id from analytics_marts.fct_orders)
+        group by 1"""))
+    assert lines["shop_b"] == lines["shop_a"] > 0
+
+
+def test_a_table_of_one_source_cannot_reference_a_unioned_one(tmp_path):
+    host = _host_copy(tmp_path)
+    env = _env(tmp_path, host)
+    _run([DBT, "deps"], env, host)
+    only_orders = ('{cxux_raw_unions: {orders: {shop_a: "{{ source(\'cxux_demo\', \'orders\') }}", '
+                   'shop_b: "shop_b.orders"}}, cxux_orders_relation: null}')
+    result = subprocess.run([DBT, "compile", "--select", "base_raw__order_items__validated",
+                             "--vars", only_orders], env=env, cwd=host, capture_output=True,
+                            text=True)
+    assert result.returncode != 0
+    assert ("order_items.order_id references orders, which is unioned from shop_a, shop_b "
+            "(var cxux_raw_unions): union order_items too, with labels among those") \
+        in result.stdout + result.stderr
