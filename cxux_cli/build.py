@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import click
 
-from cxux_cli.errors import ChecksFailed, CxuxError
+from cxux_cli.errors import ChecksFailed
 from cxux_cli.params import as_of_option, as_of_sql_text, parse_as_of, vars_option
 from cxux_cli.progress import Progress
 from cxux_cli.project import Project
@@ -65,12 +65,6 @@ def _run_phases(project: Project, options: BuildOptions, progress: Progress,
     from cxux_cli.metrics.compiler import compile_project  # the registry must be current
 
     engine = target_type(project)
-    if project.is_host and engine != "duckdb":
-        # the gate and the safe publish there read and swap cxux's own `marts_build`,
-        # a name a host's schemas do not have: refuse before building anything
-        raise CxuxError(
-            f"cxux build in a host project runs on DuckDB only for now; on {engine} run "
-            "`dbt build` in your project (README, \"Use cxux in your dbt project\")")
     with progress.phase("compile metrics"):
         changed = compile_project(project.root) or []
         progress.detail(f"{len(changed)} generated file(s) rewritten" if changed

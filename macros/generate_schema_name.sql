@@ -12,8 +12,17 @@
     which BI roles cannot read; `cxux build` publishes it to `marts` only after dbt tests
     and the quality checks passed (cxux_cli/engines/publish_postgres.py, publish_spark.py;
     docs/engines.md "Publishing"). The build schema is stable, so incremental models keep
-    their state between runs. On DuckDB BI tools read a published copy of the file instead. -#}
+    their state between runs. In a host both names go through the host's naming (e.g.
+    analytics_marts_build is published to analytics_marts); the analysis
+    cxux_published_marts carries the published name into the manifest. On DuckDB BI tools
+    read a published copy of the file instead. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is not none and custom_schema_name | trim == 'marts'
+          and target.type in ('postgres', 'spark') and node.resource_type == 'model' -%}
+        {#- the mart models; the analysis cxux_published_marts keeps `marts`: it names the
+            published schema (cxux_cli/relations.py) -#}
+        {%- set custom_schema_name = cxux_marts_build_schema() -%}
+    {%- endif -%}
     {%- if project_name != 'cxux' -%}
         {%- set host_macros = context.get(project_name) or {} -%}
         {%- if 'generate_schema_name' in host_macros -%}
@@ -23,8 +32,6 @@
         {%- endif -%}
     {%- elif custom_schema_name is none -%}
         {{ target.schema }}
-    {%- elif custom_schema_name | trim == 'marts' and target.type in ('postgres', 'spark') -%}
-        {{ cxux_marts_build_schema() }}
     {%- else -%}
         {{ custom_schema_name | trim }}
     {%- endif -%}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install (if needed) and start a local PostgreSQL for cxux, non-interactively, as root.
 #
-# Creates the database `cxux` (and `cxux_adapters` for the adapter tests), the login role `cxux` (owner, runs dbt) with the password
+# Creates the database `cxux` (and `cxux_adapters`, `cxux_host` for tests), the login role `cxux` (owner, runs dbt) with the password
 # from CXUX_PG_PASSWORD, and the role `cxux_bi_reader` (what BI tools use; dbt grants it
 # select on the marts only) with the password from CXUX_PG_BI_PASSWORD.
 #
@@ -53,9 +53,10 @@ where not exists (select 1 from pg_roles where rolname = 'cxux_bi_reader') \gexe
 select format('alter role cxux_bi_reader login password %L', :'bipw') \gexec
 SQL
 
-# `<database>_adapters`: the adapter tests' own database (tests_py/adapters/
-# test_adapters_on_postgres.py), so they run beside the engine tests without sharing schemas.
-for DB in "$PG_DB" "${PG_DB}_adapters"; do
+# `<database>_adapters` and `<database>_host`: the adapter tests' and the host project test's
+# own databases (tests_py/adapters/test_adapters_on_postgres.py, tests_py/package/
+# test_host_on_postgres.py), so they run beside the engine tests without sharing schemas.
+for DB in "$PG_DB" "${PG_DB}_adapters" "${PG_DB}_host"; do
     if ! psql_admin "-d postgres -tAc \"select 1 from pg_database where datname = '$DB'\"" | grep -q 1; then
         psql_admin "-d postgres -c 'create database \"$DB\" owner \"$PG_USER\"'"
     fi

@@ -72,8 +72,26 @@ def _tables(con, schemas: list[str]) -> dict[tuple[str, str], list[tuple[str, st
     return tables
 
 
-def postgres_dsn() -> dict:
-    """psycopg2 connection arguments for the `postgres` target (from CXUX_PG_* like profiles.yml)."""
+def postgres_dsn(project=None) -> dict:
+    """psycopg2 connection arguments: the project's target in its profile (a host's own
+    target in a host project); without a project, cxux's `postgres` target from the
+    environment (CXUX_PG_* as profiles.yml reads them)."""
+    if project is not None:
+        def setting(*keys, default=None):
+            for key in keys:  # dbt-postgres accepts pass/database for password/dbname
+                value = project.target_output(key)
+                if value is not None:
+                    return value
+            return default
+
+        dsn = {"host": setting("host"), "port": int(setting("port", default=5432)),
+               "user": setting("user"), "password": setting("password", "pass"),
+               "dbname": setting("dbname", "database"),
+               "sslmode": setting("sslmode", default="prefer")}
+        missing = [key for key, value in dsn.items() if value in (None, "")]
+        if missing:
+            raise CxuxError(f"target {project.target}: no {', '.join(missing)} in its profile")
+        return dsn
     password = os.environ.get("CXUX_PG_PASSWORD")
     if not password:
         raise CxuxError("target postgres: set CXUX_PG_PASSWORD (passwords come only from the environment)")
@@ -87,12 +105,12 @@ def postgres_dsn() -> dict:
     }
 
 
-def _connect_postgres():
+def _connect_postgres(project=None):
     try:
         import psycopg2
     except ImportError:
         raise CxuxError("target postgres needs psycopg2: pip install 'cxux[postgres]'") from None
-    dsn = postgres_dsn()
+    dsn = postgres_dsn(project)
     try:
         return psycopg2.connect(**dsn)
     except psycopg2.OperationalError as exc:
@@ -103,9 +121,9 @@ def _connect_postgres():
         ) from None
 
 
-def copy_raw_to_postgres(con, tables, spill: Path) -> dict[str, int]:
+def copy_raw_to_postgres(project, con, tables, spill: Path) -> dict[str, int]:
     counts = {}
-    pg = _connect_postgres()
+    pg = _connect_postgres(project)
     try:
         with pg:  # one transaction: commit on success, roll back on any error
             with pg.cursor() as cur:
@@ -147,6 +165,11 @@ def spark_session(project):
         from pyspark.sql import SparkSession
     except ImportError:
         raise CxuxError("target spark needs pyspark: pip install 'cxux[spark]'") from None
+    if project.is_host and project.target_output("method") != "session":
+        # the gate and the publish open this in-process session; a Thrift server or a
+        # cluster is not reachable from here (docs/engines.md)
+        raise CxuxError(f"target {project.target}: cxux's gate and publish on Spark need "
+                        "`method: session` (an in-process session, as in cxux's profiles.yml)")
     base = spark_dir(project)
     base.mkdir(parents=True, exist_ok=True)
     # Keep these in step with profiles.yml (server_side_parameters of the spark target).
@@ -218,7 +241,7 @@ def copy_raw(project, from_duckdb_path: str | os.PathLike | None = None,
         with tempfile.TemporaryDirectory(prefix="cxux-copy-") as spill:
             log.info("copying %d raw tables from %s to target %s", len(tables), source, project.target)
             if engine == "postgres":
-                return copy_raw_to_postgres(con, tables, Path(spill))
+                return copy_raw_to_postgres(project, con, tables, Path(spill))
             if engine == "spark":
                 return copy_raw_to_spark(project, con, tables, Path(spill))
     finally:

@@ -38,14 +38,12 @@ from dataclasses import dataclass, field
 from cxux_cli.engines import _connect_postgres, _quote, postgres_dsn
 from cxux_cli.errors import CxuxError
 from cxux_cli.quality.warehouse import Warehouse
+from cxux_cli.relations import MARTS_BUILD, PublishSchemas, publish_schemas, quarantine_schema
 
 log = logging.getLogger("cxux.publish")
 
-MARTS_SCHEMA = "marts"  # what BI roles read
-MARTS_BUILD_SCHEMA = "marts_build"  # macros/generate_schema_name.sql cxux_marts_build_schema
-NEXT_SCHEMA = "marts__next"
-PREVIOUS_SCHEMA = "marts__previous"
 DEFAULT_BI_ROLES = ("cxux_bi_reader",)  # var cxux_bi_roles (dbt_project.yml)
+NEXT, PREVIOUS = "__next", "__previous"  # marts__next, marts__previous
 # Shorter than PostgreSQL's default deadlock_timeout (1 s): see the module docstring.
 LOCK_TIMEOUT_MS = 500
 LOCK_ATTEMPTS = 40
@@ -54,17 +52,17 @@ LOCK_ATTEMPTS = 40
 class PostgresWarehouse(Warehouse):
     """The quality checks on PostgreSQL: raw and the unpublished marts_build."""
 
-    marts_schema = MARTS_BUILD_SCHEMA
     state_file = "quality_state.postgres.json"
 
-    def __init__(self, marts_schema: str = MARTS_BUILD_SCHEMA):
-        self.dsn = postgres_dsn()
+    def __init__(self, project=None, marts_schema: str = MARTS_BUILD):
+        self.project = project  # its target's connection (postgres_dsn)
+        self.dsn = postgres_dsn(project)
         self.marts_schema = marts_schema
         self.name = f"postgres {self.dsn['user']}@{self.dsn['host']}:{self.dsn['port']}/" \
                     f"{self.dsn['dbname']}"
 
     def _query(self, sql: str, params=None) -> tuple[list[str], list[tuple]]:
-        con = _connect_postgres()
+        con = _connect_postgres(self.project)
         try:
             with con.cursor() as cur:
                 cur.execute(sql, params)
@@ -110,8 +108,9 @@ def run_quality_postgres(project, as_of=None, data_docs_dir=None, vars_: dict | 
     """The raw and marts suites on PostgreSQL (marts: the unpublished marts_build)."""
     from cxux_cli.quality.runner import run_quality
 
+    warehouse = PostgresWarehouse(project, publish_schemas(project, "postgres").build)
     return run_quality(project, as_of=as_of, data_docs_dir=data_docs_dir,
-                       warehouse=PostgresWarehouse(), vars_=vars_, progress=progress)
+                       warehouse=warehouse, vars_=vars_, progress=progress)
 
 
 @dataclass
@@ -149,14 +148,14 @@ def _grantee(role: str | None) -> str:
     return "public" if role is None else _quote(role)
 
 
-def _carried_grants(cur) -> tuple[list[tuple], list[tuple]]:
-    """Grants on the current `marts` schema and its tables, other than its owner's."""
+def _carried_grants(cur, published: str) -> tuple[list[tuple], list[tuple]]:
+    """Grants on the current published schema and its tables, other than its owner's."""
     cur.execute(
         "select a.privilege_type, r.rolname from pg_namespace as n"
         " cross join lateral aclexplode(n.nspacl) as a"
         " left join pg_roles as r on r.oid = a.grantee"
         " where n.nspname = %s and a.grantee <> n.nspowner",
-        (MARTS_SCHEMA,),
+        (published,),
     )
     schema_grants = cur.fetchall()
     cur.execute(
@@ -165,12 +164,12 @@ def _carried_grants(cur) -> tuple[list[tuple], list[tuple]]:
         " cross join lateral aclexplode(c.relacl) as a"
         " left join pg_roles as r on r.oid = a.grantee"
         " where n.nspname = %s and a.grantee <> c.relowner",
-        (MARTS_SCHEMA,),
+        (published,),
     )
     return schema_grants, cur.fetchall()
 
 
-def _copy_comments(cur, relations: list[str]) -> None:
+def _copy_comments(cur, relations: list[str], schemas: PublishSchemas) -> None:
     """Table and column descriptions (dbt persist_docs) travel with the copy."""
     cur.execute(
         "select c.relname, a.attname, d.description from pg_description as d"
@@ -178,12 +177,12 @@ def _copy_comments(cur, relations: list[str]) -> None:
         " join pg_namespace as n on n.oid = c.relnamespace"
         " left join pg_attribute as a on a.attrelid = c.oid and a.attnum = d.objsubid"
         " where n.nspname = %s and (d.objsubid = 0 or a.attnum is not null)",
-        (MARTS_BUILD_SCHEMA,),
+        (schemas.build,),
     )
     for table, column, description in cur.fetchall():
         if table not in relations:
             continue
-        target = f"{_quote(NEXT_SCHEMA)}.{_quote(table)}"
+        target = f"{_quote(schemas.derived(NEXT))}.{_quote(table)}"
         if column is None:
             cur.execute(f"comment on table {target} is %s", (description,))
         else:
@@ -192,44 +191,47 @@ def _copy_comments(cur, relations: list[str]) -> None:
 
 def publish(project, vars_: dict | None = None,
             lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> PostgresPublishResult:
-    """Replace schema `marts` with a copy of `marts_build`, in one transaction."""
+    """Replace the published schema (`marts`) with a copy of the build schema
+    (`marts_build`), in one transaction (relations.publish_schemas: the host's names)."""
     import psycopg2
 
     roles = bi_roles(project, vars_)
-    con = _connect_postgres()
+    schemas = publish_schemas(project, "postgres")
+    published, next_ = schemas.published, schemas.derived(NEXT)
+    con = _connect_postgres(project)
     try:
         with con:  # one transaction: commit on success, roll back on any error
             with con.cursor() as cur:
-                relations = _relations(cur, MARTS_BUILD_SCHEMA)
+                relations = _relations(cur, schemas.build)
                 if not relations:
                     raise CxuxError(
-                        f"schema {MARTS_BUILD_SCHEMA} has no tables: nothing to publish"
+                        f"schema {schemas.build} has no tables: nothing to publish"
                         " (run `cxux build --target postgres` first)"
                     )
-                cur.execute(f"drop schema if exists {_quote(NEXT_SCHEMA)} cascade")
-                cur.execute(f"create schema {_quote(NEXT_SCHEMA)}")
-                result = PostgresPublishResult(schema=MARTS_SCHEMA)
+                cur.execute(f"drop schema if exists {_quote(next_)} cascade")
+                cur.execute(f"create schema {_quote(next_)}")
+                result = PostgresPublishResult(schema=published)
                 for table in relations:
                     cur.execute(
-                        f"create table {_quote(NEXT_SCHEMA)}.{_quote(table)} as"
-                        f" select * from {_quote(MARTS_BUILD_SCHEMA)}.{_quote(table)}"
+                        f"create table {_quote(next_)}.{_quote(table)} as"
+                        f" select * from {_quote(schemas.build)}.{_quote(table)}"
                     )
                     result.tables[table] = cur.rowcount
-                _copy_comments(cur, relations)
-                _grant(cur, roles, relations)
-                cur.execute("select 1 from pg_namespace where nspname = %s", (MARTS_SCHEMA,))
+                _copy_comments(cur, relations, schemas)
+                _grant(cur, roles, relations, schemas)
+                cur.execute("select 1 from pg_namespace where nspname = %s", (published,))
                 has_marts = cur.fetchone() is not None
                 cur.execute("savepoint cxux_swap")
                 while True:
                     try:
-                        _swap(cur, has_marts, lock_timeout_ms)
+                        _swap(cur, has_marts, lock_timeout_ms, schemas)
                         break
                     except psycopg2.errors.LockNotAvailable:
                         # A reader holds an old table: let it finish, then try again.
                         cur.execute("rollback to savepoint cxux_swap")
                         if result.attempts >= LOCK_ATTEMPTS:
                             raise CxuxError(
-                                f"publish: could not lock schema {MARTS_SCHEMA} in"
+                                f"publish: could not lock schema {published} in"
                                 f" {LOCK_ATTEMPTS} attempts (long-running readers?);"
                                 " the published marts were left unchanged"
                             ) from None
@@ -237,7 +239,7 @@ def publish(project, vars_: dict | None = None,
                         time.sleep(min(0.05 * result.attempts, 1.0))
                     except psycopg2.errors.DependentObjectsStillExist as exc:
                         raise CxuxError(
-                            f"publish: objects outside cxux depend on schema {MARTS_SCHEMA}"
+                            f"publish: objects outside cxux depend on schema {published}"
                             f" ({(exc.diag.message_detail or str(exc)).strip()}); a publish"
                             " replaces its tables: drop them or point them at a copy."
                             " The published marts were left unchanged"
@@ -245,17 +247,17 @@ def publish(project, vars_: dict | None = None,
     finally:
         con.close()
     log.info("published %d tables to schema %s (%d attempt(s))", len(result.tables),
-             MARTS_SCHEMA, result.attempts)
+             published, result.attempts)
     return result
 
 
-def _grant(cur, roles: list[str], relations: list[str]) -> None:
+def _grant(cur, roles: list[str], relations: list[str], schemas: PublishSchemas) -> None:
     """The BI roles, plus every grant the current marts carries, on marts__next."""
-    schema = _quote(NEXT_SCHEMA)
+    schema = _quote(schemas.derived(NEXT))
     for role in _existing_roles(cur, roles):
         cur.execute(f"grant usage on schema {schema} to {_quote(role)}")
         cur.execute(f"grant select on all tables in schema {schema} to {_quote(role)}")
-    schema_grants, table_grants = _carried_grants(cur)
+    schema_grants, table_grants = _carried_grants(cur, schemas.published)
     for privilege, role in schema_grants:
         cur.execute(f"grant {privilege} on schema {schema} to {_grantee(role)}")
     for table, privilege, role in table_grants:
@@ -263,26 +265,27 @@ def _grant(cur, roles: list[str], relations: list[str]) -> None:
             cur.execute(f"grant {privilege} on {schema}.{_quote(table)} to {_grantee(role)}")
 
 
-def _swap(cur, has_marts: bool, lock_timeout_ms: int) -> None:
+def _swap(cur, has_marts: bool, lock_timeout_ms: int, schemas: PublishSchemas) -> None:
+    marts, next_, previous = schemas.published, schemas.derived(NEXT), schemas.derived(PREVIOUS)
     cur.execute(f"set local lock_timeout = {int(lock_timeout_ms)}")
     if has_marts:
-        old = _relations(cur, MARTS_SCHEMA)
+        old = _relations(cur, marts)
         if old:
             # All old tables at once, before any rename: no reader sees half of a swap.
             cur.execute(
                 "lock table "
-                + ", ".join(f"{_quote(MARTS_SCHEMA)}.{_quote(t)}" for t in old)
+                + ", ".join(f"{_quote(marts)}.{_quote(t)}" for t in old)
                 + " in access exclusive mode"
             )
-        cur.execute(f"drop schema if exists {_quote(PREVIOUS_SCHEMA)} cascade")
-        cur.execute(f"alter schema {_quote(MARTS_SCHEMA)} rename to {_quote(PREVIOUS_SCHEMA)}")
-    cur.execute(f"alter schema {_quote(NEXT_SCHEMA)} rename to {_quote(MARTS_SCHEMA)}")
+        cur.execute(f"drop schema if exists {_quote(previous)} cascade")
+        cur.execute(f"alter schema {_quote(marts)} rename to {_quote(previous)}")
+    cur.execute(f"alter schema {_quote(next_)} rename to {_quote(marts)}")
     if has_marts:
         # No cascade: views elsewhere that read an old table stop the publish instead of
         # disappearing silently.
         for table in old:
-            cur.execute(f"drop table {_quote(PREVIOUS_SCHEMA)}.{_quote(table)}")
-        cur.execute(f"drop schema {_quote(PREVIOUS_SCHEMA)}")
+            cur.execute(f"drop table {_quote(previous)}.{_quote(table)}")
+        cur.execute(f"drop schema {_quote(previous)}")
     cur.execute("set local lock_timeout = 0")
 
 
@@ -298,10 +301,11 @@ def gate_and_publish(project, options, vars_: dict, as_of, checks) -> dict:
         summary["quality"] = "passed" if result.passed else "failed"
         if not result.passed:
             raise ChecksFailed(
-                "quality checks failed (error severity); schema marts was left unchanged"
+                "quality checks failed (error severity); the published schema was left unchanged"
             )
     if options.publish:
         published = publish(project, vars_)
         summary["published"] = f"postgres schema {published.schema}"
         summary["marts"] = dict(sorted(published.tables.items()))
+        summary["schemas"] = {"marts": published.schema, "quarantine": quarantine_schema(project)}
     return summary

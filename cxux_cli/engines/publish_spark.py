@@ -39,13 +39,11 @@ import logging
 from dataclasses import dataclass, field
 
 from cxux_cli.errors import CxuxError
+from cxux_cli.relations import STANDALONE, PublishSchemas, publish_schemas, quarantine_schema
 
 log = logging.getLogger("cxux.publish")
 
-MARTS_DATABASE = "marts"
-MARTS_BUILD_DATABASE = "marts_build"  # macros/generate_schema_name.sql cxux_marts_build_schema
-VERSION_PREFIX = "marts_v"
-PUBLICATION_TABLE = "cxux_meta.marts_publication"
+VERSION = "_v"  # marts_v<build id>
 KEEP_VERSIONS = 2  # the current version and the previous one
 
 
@@ -63,16 +61,28 @@ def _relations(spark, database: str) -> dict[str, str]:
     return {t.name: t.tableType for t in spark.catalog.listTables(database) if not t.isTemporary}
 
 
-def versions(spark) -> list[str]:
+def _publication_table(schemas: PublishSchemas) -> str:
+    """One row per publish of `schemas.published` (the last one is current):
+    cxux_meta.marts_publication standalone."""
+    from cxux_cli.engines import META_SCHEMA
+
+    return f"{META_SCHEMA}.{schemas.published}_publication"
+
+
+def versions(spark, schemas: PublishSchemas = STANDALONE) -> list[str]:
     """Published version databases, oldest first (the build id sorts by time)."""
-    names = [row[0] for row in spark.sql(f"show databases like '{VERSION_PREFIX}*'").collect()]
-    return sorted(n for n in names if n.startswith(VERSION_PREFIX))
+    prefix = schemas.derived(VERSION)
+    names = [row[0] for row in spark.sql(f"show databases like '{prefix}*'").collect()]
+    # the build id is digits and a `t`: another publish's prefix (marts_x_v...) is not ours
+    return sorted(n for n in names if n.startswith(prefix)
+                  and n[len(prefix):].replace("t", "").isdigit())
 
 
-def new_version(spark, now: dt.datetime | None = None) -> str:
+def new_version(spark, schemas: PublishSchemas = STANDALONE,
+                now: dt.datetime | None = None) -> str:
     now = now or dt.datetime.now(dt.UTC)
-    version = VERSION_PREFIX + now.strftime("%Y%m%dt%H%M%S%f")
-    existing = set(versions(spark))
+    version = schemas.derived(VERSION) + now.strftime("%Y%m%dt%H%M%S%f")
+    existing = set(versions(spark, schemas))
     if version in existing or (existing and version <= max(existing)):
         raise CxuxError(f"publish: version {version} is not newer than {max(existing)}"
                         " (clock moved back?); the published marts were left unchanged")
@@ -80,25 +90,28 @@ def new_version(spark, now: dt.datetime | None = None) -> str:
 
 
 def publish(project, spark=None, check=None) -> SparkPublishResult:
-    """Copy marts_build into a new version database and switch the views of `marts`.
+    """Copy marts_build into a new version database and switch the views of `marts`
+    (relations.publish_schemas: the host's names of both in a host project).
 
     `check(spark, version)`, when given, runs on the new version before the switch; if
     it raises, the version is dropped and the views of `marts` stay as they were.
     """
     from cxux_cli.engines import spark_session
 
+    schemas = publish_schemas(project, "spark")
+    marts = schemas.published
     spark = spark or spark_session(project)
-    built = {n: k for n, k in _relations(spark, MARTS_BUILD_DATABASE).items() if k != "VIEW"}
+    built = {n: k for n, k in _relations(spark, schemas.build).items() if k != "VIEW"}
     if not built:
-        raise CxuxError(f"database {MARTS_BUILD_DATABASE} has no tables: nothing to publish"
+        raise CxuxError(f"database {schemas.build} has no tables: nothing to publish"
                         " (run `cxux build --target spark` first)")
-    version = new_version(spark)
+    version = new_version(spark, schemas)
     result = SparkPublishResult(version=version)
     spark.sql(f"create database `{version}`")
     try:
         for table in sorted(built):
             spark.sql(f"create table `{version}`.`{table}` using parquet as"
-                      f" select * from `{MARTS_BUILD_DATABASE}`.`{table}`")
+                      f" select * from `{schemas.build}`.`{table}`")
             result.tables[table] = spark.table(f"`{version}`.`{table}`").count()
         if check is not None:
             check(spark, version)
@@ -107,52 +120,55 @@ def publish(project, spark=None, check=None) -> SparkPublishResult:
         spark.sql(f"drop database if exists `{version}` cascade")
         raise
     # The switch: nothing above changed what readers see.
-    spark.sql(f"create database if not exists `{MARTS_DATABASE}`")
-    current = _relations(spark, MARTS_DATABASE)
+    spark.sql(f"create database if not exists `{marts}`")
+    current = _relations(spark, marts)
     for table in sorted(built):
         select = f"select * from `{version}`.`{table}`"
         kind = current.get(table)
         if kind == "VIEW":
             # `alter view` is one metastore update; `create or replace view` drops the
             # view and creates it again, and a reader in between gets "table not found"
-            spark.sql(f"alter view `{MARTS_DATABASE}`.`{table}` as {select}")
+            spark.sql(f"alter view `{marts}`.`{table}` as {select}")
             continue
         if kind is not None:
-            log.warning("marts.%s is a table (older layout): replaced by a view", table)
-            spark.sql(f"drop table `{MARTS_DATABASE}`.`{table}`")
-        spark.sql(f"create view `{MARTS_DATABASE}`.`{table}` as {select}")
+            log.warning("%s.%s is a table (older layout): replaced by a view", marts, table)
+            spark.sql(f"drop table `{marts}`.`{table}`")
+        spark.sql(f"create view `{marts}`.`{table}` as {select}")
     for table, kind in sorted(current.items()):
         if table not in built:
             spark.sql(f"drop {'view' if kind == 'VIEW' else 'table'} if exists"
-                      f" `{MARTS_DATABASE}`.`{table}`")
-    _record(spark, version, result.tables)
-    for old in versions(spark)[:-KEEP_VERSIONS]:
+                      f" `{marts}`.`{table}`")
+    _record(spark, version, result.tables, schemas)
+    for old in versions(spark, schemas)[:-KEEP_VERSIONS]:
         spark.sql(f"drop database if exists `{old}` cascade")
         result.dropped_versions.append(old)
     log.info("published %d tables as %s behind the views of %s", len(result.tables), version,
-             MARTS_DATABASE)
+             marts)
     return result
 
 
-def _record(spark, version: str, tables: dict[str, int]) -> None:
-    """cxux_meta.marts_publication: one row per publish (the last one is current)."""
-    spark.sql("create database if not exists cxux_meta")
-    spark.sql(f"create table if not exists {PUBLICATION_TABLE}"
+def _record(spark, version: str, tables: dict[str, int], schemas: PublishSchemas) -> None:
+    from cxux_cli.engines import META_SCHEMA
+
+    table = _publication_table(schemas)
+    spark.sql(f"create database if not exists {META_SCHEMA}")
+    spark.sql(f"create table if not exists {table}"
               " (version string, published_at timestamp, tables int) using parquet")
-    spark.sql(f"insert into {PUBLICATION_TABLE} select '{version}', current_timestamp(),"
+    spark.sql(f"insert into {table} select '{version}', current_timestamp(),"
               f" {len(tables)}")
 
 
-def current_version(spark) -> str | None:
+def current_version(spark, schemas: PublishSchemas = STANDALONE) -> str | None:
     """The version database the views of `marts` point at (the last publish)."""
-    if not spark.catalog.tableExists(PUBLICATION_TABLE):
+    table = _publication_table(schemas)
+    if not spark.catalog.tableExists(table):
         return None
-    row = spark.sql(f"select version from {PUBLICATION_TABLE}"
+    row = spark.sql(f"select version from {table}"
                     " order by published_at desc, version desc limit 1").first()
     return row[0] if row else None
 
 
-def run_quality_spark(project, marts_database: str = MARTS_BUILD_DATABASE, as_of=None,
+def run_quality_spark(project, marts_database: str | None = None, as_of=None,
                       data_docs_dir=None, vars_: dict | None = None, spark=None, progress=None):
     """The raw and marts suites on Spark; marts: `marts_database` (default marts_build)."""
     from cxux_cli.engines import spark_dir, spark_session
@@ -160,6 +176,7 @@ def run_quality_spark(project, marts_database: str = MARTS_BUILD_DATABASE, as_of
     from cxux_cli.quality.warehouse import SparkWarehouse
 
     spark = spark or spark_session(project)
+    marts_database = marts_database or publish_schemas(project, "spark").build
     warehouse = SparkWarehouse(spark, marts_database, name=f"spark {spark_dir(project)}")
     return run_quality(project, as_of=as_of, data_docs_dir=data_docs_dir,
                        warehouse=warehouse, vars_=vars_, progress=progress)
@@ -184,15 +201,17 @@ def gate_and_publish(project, options, vars_: dict, as_of, checks) -> dict:
         if not result.passed:
             raise ChecksFailed(
                 f"quality checks failed (error severity) on database {database};"
-                f" nothing was published: the views of {MARTS_DATABASE} were left unchanged"
+                " nothing was published: the views of the published marts were left unchanged"
             )
 
     if options.publish:
         published = publish(project, check=gate if options.quality else None)
-        summary["published"] = f"spark views {MARTS_DATABASE}.* -> {published.version}"
+        marts = publish_schemas(project, "spark").published
+        summary["published"] = f"spark views {marts}.* -> {published.version}"
         summary["marts"] = dict(sorted(published.tables.items()))
+        summary["schemas"] = {"marts": marts, "quarantine": quarantine_schema(project)}
     elif options.quality:
         from cxux_cli.engines import spark_session
 
-        gate(spark_session(project), MARTS_BUILD_DATABASE)
+        gate(spark_session(project), publish_schemas(project, "spark").build)
     return summary

@@ -8,11 +8,17 @@
     Tables and where the columns arrive: orders -> stg_raw__orders, int_orders_enriched,
     fct_orders; support_tickets -> stg_raw__support_tickets, int_tickets_timed, fct_tickets;
     survey_responses -> stg_raw__survey_responses, int_survey_responses_scored,
-    fct_survey_responses; reviews -> stg_raw__reviews, fct_reviews.
+    fct_survey_responses; reviews -> stg_raw__reviews, fct_reviews; accounts ->
+    stg_raw__accounts, dim_customers; users -> stg_raw__users, dim_users; products ->
+    stg_raw__products, dim_products; order_items -> stg_raw__order_items, fct_order_lines.
+    Facts that aggregate or reshape raw rows (sessions, user-days, customer-months, task
+    attempts, page views stitched to users) carry none: a passthrough value has no one
+    value there.
     A model that carries them ends its select list with cxux_passthrough(table, alias). -#}
 
 {% macro cxux_passthrough_tables() -%}
-    {{ return(['orders', 'support_tickets', 'survey_responses', 'reviews']) }}
+    {{ return(['accounts', 'users', 'products', 'orders', 'order_items', 'support_tickets',
+                'survey_responses', 'reviews']) }}
 {%- endmacro %}
 
 {#- The passthrough column names for one raw table ([] when none), checked: a list of

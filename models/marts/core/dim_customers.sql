@@ -112,6 +112,7 @@ joined as (
                 then order_summary.first_order_at
             else subscription_summary.first_subscription_at
         end as first_purchase_at
+        {{ cxux_passthrough('accounts', 'accounts') }}
     from stg_raw__accounts as accounts
     left join order_summary
         on accounts.account_id = order_summary.account_id
@@ -153,6 +154,7 @@ final as (
         latest_order_at,
         first_subscription_at,
         created_at
+        {{ cxux_passthrough('accounts') }}
     from joined
 
 )

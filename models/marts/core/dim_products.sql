@@ -16,6 +16,7 @@ final as (
         is_subscription,
         {{ cxux_to_date('launched_at') }} as launched_date,
         launched_at
+        {{ cxux_passthrough('products') }}
     from stg_raw__products
 
 )

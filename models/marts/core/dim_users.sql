@@ -127,6 +127,7 @@ final as (
         activity_summary.activated_at,
         activity_summary.first_activity_at,
         activity_summary.last_activity_at
+        {{ cxux_passthrough('users', 'users') }}
     from stg_raw__users as users
     left join stg_raw__accounts as accounts
         on users.account_id = accounts.account_id

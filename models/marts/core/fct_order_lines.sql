@@ -43,6 +43,7 @@ final as (
         orders.is_completed,
         orders.order_date,
         orders.ordered_at
+        {{ cxux_passthrough('order_items', 'order_items') }}
     from stg_raw__order_items as order_items
     inner join int_orders_enriched as orders
         on order_items.order_id = orders.order_id

@@ -28,6 +28,7 @@ final as (
         validated.acquisition_channel,
         validated.created_at,
         validated.updated_at
+        {{ cxux_passthrough('accounts', 'validated') }}
     from validated
     left join country_regions
         on upper(validated.country_code) = country_regions.country_code

@@ -15,6 +15,7 @@ final as (
         quantity,
         unit_price,
         discount
+        {{ cxux_passthrough('order_items') }}
     from validated
     where _cxux_reasons is null
 

@@ -16,6 +16,7 @@ final as (
         list_price,
         currency,
         launched_at
+        {{ cxux_passthrough('products') }}
     from validated
     where _cxux_reasons is null
 

@@ -24,6 +24,7 @@ final as (
         validated.is_account_owner,
         validated.signup_at,
         validated.updated_at
+        {{ cxux_passthrough('users', 'validated') }}
     from validated
     left join country_regions
         on upper(validated.country_code) = country_regions.country_code
