@@ -43,6 +43,7 @@ class Column:
     max: float | None = None
     references: str | None = None  # "<table>.<column>"
     pii: bool = False
+    optional: bool = False  # a file may lack the column (the loader leaves it null)
 
     @property
     def duckdb_type(self) -> str:
@@ -84,6 +85,7 @@ def _column(spec: dict) -> Column:
         max=meta.get("max"),
         references=meta.get("references"),
         pii=bool(meta.get("pii", False)),
+        optional=bool(meta.get("optional", False)),
     )
 
 

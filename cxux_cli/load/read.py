@@ -488,7 +488,7 @@ def stage(con, export: ExportFile, table, allow_extra: bool, delimiter: str):
         return None, [Problem(name, f"cannot read the file: {str(error).splitlines()[0]}")], 1
     source_types = {row[0]: row[1] for row in con.execute(f"describe {relation}").fetchall()}
     problems = []
-    missing = [c for c in table.column_names if c not in source_types]
+    missing = [c.name for c in table.columns if c.name not in source_types and not c.optional]
     extra = [c for c in source_types if c not in table.column_names]
     if missing:
         problems.append(Problem(name, f"missing columns: {', '.join(missing)}"))

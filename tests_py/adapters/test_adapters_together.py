@@ -37,26 +37,27 @@ def _published(env: dict, sql: str) -> list[tuple]:
 
 
 def test_products_and_accounts_of_both_systems(shop_and_billing):
-    """products: 7 Stripe prices + 5 Shopify products = 12; accounts: 7 Stripe customers +
+    """products: 9 Stripe prices + 5 Shopify products = 14; accounts: 9 Stripe customers +
     Shopify's 5 customers and the guest Gina (the guest ' BOB@example.com ' is customer Bob)
-    = 13; nothing of either quarantined (Shopify's 3 rejects are orders and order lines)."""
+    = 15; nothing of either quarantined (Shopify's 3 rejects are orders and order lines)."""
     assert reconciliation(shop_and_billing["CXUX_PUBLISHED_PATH"],
-                          ["products", "accounts", "subscription_events"]) == {"products": (12, 12, 0), "accounts": (13, 13, 0),
-                              "subscription_events": (15, 15, 0)}
+                          ["products", "accounts", "subscription_events"]) == {
+        "products": (14, 14, 0), "accounts": (15, 15, 0), "subscription_events": (20, 20, 0)}
     systems = dict(_published(shop_and_billing, (
         "select split_part(product_id, ':', 1), count(*) from marts.dim_products group by 1")))
-    assert systems == {"shopify": 5, "stripe": 7}
+    assert systems == {"shopify": 5, "stripe": 9}
 
 
 def test_june_metrics_pool_buyers_and_subscribers(shop_and_billing):
     """June 2026.
     Orders are Shopify's alone: revenue 593.00, AOV 593 / 8 = 74.125 (test_shopify).
-    Churn cohort (active at June 1): Stripe subscribers with MRR cus_A, cus_B, cus_C, cus_D
-    and Shopify buyers with a completed order in the 90 days before: Alice (05-10), Bob
-    (05-20), Dan (03-05) -> 7. Lost by July 1: cus_C (ended 06-20) and Dan (last completed
-    order 118 days old) -> 2 / 7; churn_reasons: cus_C price, Dan no cancel event (not set)
-    -> 1/2 each.
-    GRR and NRR read MRR only: the buyers have none -> 50 / 156 and 150 / 156 (test_stripe).
+    Churn cohort (active at June 1): Stripe subscribers with MRR cus_A, cus_B, cus_C, cus_D,
+    cus_J, cus_K and Shopify buyers with a completed order in the 90 days before: Alice
+    (05-10), Bob (05-20), Dan (03-05) -> 9. Lost by July 1: cus_C (ended 06-20) and Dan (last
+    completed order 118 days old) -> 2 / 9; churn_reasons: cus_C price, Dan no cancel event
+    (not set) -> 1/2 each.
+    GRR and NRR read MRR only: the buyers have none -> 144.90 / 250.90 and 272.90 / 250.90
+    (test_stripe).
     CLV 12m of the June cohort (first completed order or subscription event in June): Carol
     190.00, Erin 20.00, Gina 15.00 and the subscriber cus_E (0: order revenue only) ->
     225 / 4 = 56.25."""
@@ -65,9 +66,9 @@ def test_june_metrics_pool_buyers_and_subscribers(shop_and_billing):
         "and period_start = date '2026-06-01' and dimension_name = 'total'")))
     assert june["revenue"] == pytest.approx(593.00)
     assert june["average_order_value"] == pytest.approx(74.125)
-    assert june["customer_churn_rate"] == pytest.approx(2 / 7)
-    assert june["gross_revenue_retention"] == pytest.approx(50 / 156)
-    assert june["net_revenue_retention"] == pytest.approx(150 / 156)
+    assert june["customer_churn_rate"] == pytest.approx(2 / 9)
+    assert june["gross_revenue_retention"] == pytest.approx(144.90 / 250.90)
+    assert june["net_revenue_retention"] == pytest.approx(272.90 / 250.90)
     assert june["clv_12m"] == pytest.approx(225 / 4)
     reasons = dict(_published(shop_and_billing, (
         "select dimension_value, value from marts.metric_values where grain = 'month' "

@@ -1,9 +1,14 @@
-"""The Snowplow adapter end to end (issue 18): Snowplow's atomic events with its web_page and
-web_vitals tables as the PostgreSQL/Redshift loaders land them
-(tests_py/fixtures/adapters/snowplow/, with one raw accounts row: the contract always needs
-accounts and Snowplow knows none) loaded with `cxux load --source snowplow`, built and
-published with `cxux build`; then the web_vitals event that the loader landed eight days
-late (late/) is loaded and built again, incrementally. Values worked out by hand from the files.
+"""The Snowplow adapter end to end (issue 18), in both layouts its loaders land (var
+cxux_snowplow_layout): Snowplow's atomic events with its web_page and web_vitals tables as the
+PostgreSQL/Redshift loaders land them (shredded: tests_py/fixtures/adapters/snowplow/), and the
+same events as one wide events table whose web_page and web_vitals columns hold JSON, as the
+Snowflake, BigQuery and Databricks loaders land them (wide: snowplow_wide/, written from the
+shredded files: each event row carries the entities the shredded tables hold for it). Each is
+loaded with `cxux load --source snowplow` (with one raw accounts row: the contract always needs
+accounts and Snowplow knows none), built and published with `cxux build`; then the web_vitals
+event that the loader landed eight days late (late/) is loaded and built again, incrementally.
+Values worked out by hand from the files, the same for both layouts; every relation the
+adapter builds must come out identical in both.
 
 Fixture (all times UTC, June 2026; occurred_at is derived_tstamp, equal to collector_tstamp
 except for e15):
@@ -39,9 +44,27 @@ import yaml
 from tests_py.adapters.helpers import query, reconciliation
 from tests_py.conftest import REPO, isolated_env, run_cxux
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "adapters" / "snowplow"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "adapters"
+LAYOUTS = {"shredded": FIXTURES / "snowplow", "wide": FIXTURES / "snowplow_wide"}
 AS_OF = "2026-07-01"
-VARS = json.dumps({"cxux_adapter_snowplow": True})
+# each layout's snapshots before and after the late load, for the comparison of the layouts
+_SNAPSHOTS: dict[str, dict] = {}
+
+
+def _vars(layout: str, **more) -> dict:
+    """The adapter on; the shredded layout by default (no var), the wide one by the var."""
+    return {"cxux_adapter_snowplow": True, **more,
+            **({"cxux_snowplow_layout": layout} if layout != "shredded" else {})}
+
+
+def _adapter_relations(warehouse: str) -> dict[str, list[tuple]]:
+    """Every relation of schema adapters (the Snowplow adapter's and the identity models),
+    all rows, sorted."""
+    names = [name for (name,) in query(warehouse, (
+        "select table_name from information_schema.tables where table_schema = 'adapters' "
+        "order by table_name"))]
+    return {name: sorted(query(warehouse, f"select * from adapters.{name}"), key=repr)
+            for name in names}
 
 
 def _snapshot(env: dict) -> dict:
@@ -70,21 +93,27 @@ def _snapshot(env: dict) -> dict:
             "select event_id, copies_landed from adapters.cxux_snowplow__duplicate_events"))),
         "error_occurred_at": query(warehouse, (
             "select occurred_at from staging.stg_raw__events where event_id = 'snowplow:e15'")),
+        "adapter_relations": _adapter_relations(warehouse),
     }
 
 
-@pytest.fixture(scope="module")
-def snowplow_builds(tmp_path_factory):
-    """Two builds of one warehouse: before and after the late web_vitals event is loaded."""
-    workdir = tmp_path_factory.mktemp("snowplow")
+@pytest.fixture(scope="module", params=list(LAYOUTS))
+def snowplow_builds(request, tmp_path_factory):
+    """Two builds of one warehouse: before and after the late web_vitals event is loaded,
+    for each layout."""
+    layout, fixture = request.param, LAYOUTS[request.param]
+    workdir = tmp_path_factory.mktemp(f"snowplow_{layout}")
     env = isolated_env(workdir)
-    run_cxux("load", str(FIXTURE), "--source", "snowplow", env=env)
-    run_cxux("load", str(FIXTURE / "raw"), env=env)
-    run_cxux("build", "--as-of", AS_OF, "--vars", VARS, env=env)
+    build_vars = json.dumps(_vars(layout))
+    run_cxux("load", str(fixture), "--source", "snowplow", env=env)
+    run_cxux("load", str(fixture / "raw"), env=env)
+    run_cxux("build", "--as-of", AS_OF, "--vars", build_vars, env=env)
     before = _snapshot(env)
-    run_cxux("load", str(FIXTURE / "late"), "--source", "snowplow", env=env)
-    run_cxux("build", "--as-of", AS_OF, "--vars", VARS, env=env)
-    return before, _snapshot(env), env
+    run_cxux("load", str(fixture / "late"), "--source", "snowplow", env=env)
+    run_cxux("build", "--as-of", AS_OF, "--vars", build_vars, env=env)
+    after = _snapshot(env)
+    _SNAPSHOTS[layout] = {"before": before, "after": after}
+    return before, after, env
 
 
 def test_duplicates_are_removed_and_every_event_is_accounted_for(snowplow_builds):
@@ -156,6 +185,21 @@ def test_task_and_feature_metrics_worked_by_hand(snowplow_builds):
     assert metrics["feature_adoption_rate"] == pytest.approx(0.5)
 
 
+def test_both_layouts_give_the_same_relations(snowplow_builds, request):
+    """The wide layout's JSON holds the same events as the shredded layout's tables: every
+    relation the adapter builds (and the identity models), and everything the tests above
+    read, must be identical, before and after the late load. Runs once both layouts were
+    built (pytest builds a module's parameters one after the other, shredded first)."""
+    if request.node.callspec.params["snowplow_builds"] != "wide" or "shredded" not in _SNAPSHOTS:
+        pytest.skip("compares the wide layout's builds with the shredded layout's")
+    shredded, wide = _SNAPSHOTS["shredded"], _SNAPSHOTS["wide"]
+    for moment in ("before", "after"):
+        assert wide[moment]["adapter_relations"].keys() == shredded[moment]["adapter_relations"].keys()
+        for name, rows in shredded[moment]["adapter_relations"].items():
+            assert wide[moment]["adapter_relations"][name] == rows, f"{moment}: adapters.{name}"
+        assert wide[moment] == shredded[moment]
+
+
 def test_the_event_map_rejects_an_unknown_contract_event(snowplow_builds):
     """A map onto a name outside the contract's eight events fails the compile with the
     reason, as the Segment adapter's does."""
@@ -170,20 +214,21 @@ def test_the_event_map_rejects_an_unknown_contract_event(snowplow_builds):
     assert "maps to event_name 'video_played', which is not one of" in result.stdout + result.stderr
 
 
-def test_the_adapter_models_and_unit_tests_pass(snowplow_builds):
+def test_the_adapter_models_and_unit_tests_pass(snowplow_builds, request):
     """dbt skips the unit tests of a disabled model without a word: build the adapter's
     models with it on and check that every unit test its YAML declares ran and passed."""
     _, _, env = snowplow_builds
+    layout = request.node.callspec.params["snowplow_builds"]
     result = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "build", "--select", "path:models/adapters/snowplow",
-         "--vars", json.dumps({"cxux_adapter_snowplow": True, "cxux_as_of": AS_OF})],
+         "--vars", json.dumps(_vars(layout, cxux_as_of=AS_OF))],
         env=env, cwd=REPO, capture_output=True, text=True)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
     declared = yaml.safe_load(
         (REPO / "models" / "adapters" / "snowplow" / "_snowplow__models.yml").read_text())
     names = [test["name"] for test in declared["unit_tests"]]
-    assert len(names) == 2
+    assert len(names) == 4
     passed = [line for line in output.splitlines() if " PASS " in line]
     for name in names:
         assert any(f"::{name} " in line for line in passed), f"unit test {name} did not pass"

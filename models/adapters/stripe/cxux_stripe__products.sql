@@ -3,7 +3,8 @@
     and "Pro yearly" are two plans of product "Pro"). product_name = the price's nickname, else
     the product's name and the interval; category = the Stripe product's name;
     is_subscription = the price is recurring; list_price = unit_amount in major units
-    (cxux_minor_to_major_units: JPY is not divided by 100);
+    (cxux_minor_to_major_units: JPY is not divided by 100; null for a tiered price, which has
+    no unit_amount);
     currency upper case; launched_at = when the price was created. product_id is
     'stripe:' + the price id, so Shopify's products can be unioned with them. -#}
 with price as (

@@ -16,14 +16,25 @@
     Items (invoice lines of type subscription, not the negative "unused time" prorations):
     each subscription item bills a price and a quantity from the line's period_start until
     its next line, or until the subscription's next regular billing of a licensed price
-    that does not bill it (the item was removed: an add-on taken off stops counting). Item MRR = unit_amount in major units (cxux_minor_to_major_units: / 100,
-    but JPY and the other zero-decimal currencies as is) x quantity per month (macro
-    cxux_monthly_amount: yearly / 12, weekly x 52 / 12, daily x 365 / 12, all / interval_count);
-    metered and one-time prices give 0 and no seats.
+    that does not bill it (the item was removed: an add-on taken off stops counting).
+    Item amount per billing interval: per_unit prices unit_amount x quantity; tiered prices
+    (billing_scheme tiered) by their rows in `tier`, each holding the units above the previous
+    tier's up_to up to its own (null = no end): volume = the one tier the whole quantity falls
+    in, flat_amount + quantity x unit_amount; graduated = every tier the quantity reaches,
+    flat_amount + the units in it x unit_amount (the first tier counts even at quantity 0).
+    Item MRR = that amount in major units (cxux_minor_to_major_units: / 100, but JPY and the
+    other zero-decimal currencies as is) per month (macro cxux_monthly_amount: yearly / 12,
+    weekly x 52 / 12, daily x 365 / 12, all / interval_count); metered and one-time prices
+    give 0 and no seats.
 
     Discounts (discount + coupon, forever and repeating; once is not recurring): in force
-    from start until end. mrr = gross x (1 - percent_off / 100) - amount_off (in major units, the
-    subscription's currency) per month (by the subscription's billing interval), floored at 0, and 0 unless paying.
+    from start until end. A subscription's own discounts override its customer's: a discount
+    on the customer (customer_id, no subscription, invoice or invoice item) applies to each of
+    the customer's subscriptions while that subscription has none of its own in force (Stripe:
+    a subscription's discount overrides a customer-wide one). mrr = gross x (1 - percent_off
+    / 100) - amount_off (in major units, the subscription's currency) per month (by the
+    subscription's billing interval: Stripe takes it off each of the subscription's bills),
+    floored at 0, and 0 unless paying.
     product_price_id = the price of the item with the highest MRR (ties: price id). mrr is
     rounded to cents (once, here). -#}
 with subscription_history as (
@@ -41,6 +52,23 @@ invoice_line_item as (
 price as (
 
     select * from {{ source('cxux_stripe', 'price') }}
+
+),
+
+tier as (
+
+{%- if var('cxux_stripe_using_price_tiers', true) | as_bool %}
+    select * from {{ source('cxux_stripe', 'tier') }}
+{%- else %}
+    -- no tier table landed (var cxux_stripe_using_price_tiers: false): no tiers, so a
+    -- tiered price has no amount (docs/adapters/stripe.md)
+    select
+        cast(null as {{ dbt.type_string() }}) as price_id,
+        cast(null as {{ dbt.type_int() }}) as up_to,
+        cast(null as {{ dbt.type_int() }}) as unit_amount,
+        cast(null as {{ dbt.type_int() }}) as flat_amount
+    where 1 = 0
+{%- endif %}
 
 ),
 
@@ -195,6 +223,71 @@ item_next_billing as (
 
 ),
 
+-- a tiered price's tiers in order (up_to ascending, the tier without an end last), each
+-- with the quantity it starts above: the previous tier's up_to (0 for the first)
+tiers_ordered as (
+
+    select
+        price_id,
+        up_to,
+        unit_amount,
+        flat_amount,
+        coalesce(lag(up_to) over (
+            partition by price_id
+            order by case when up_to is null then 1 else 0 end, up_to
+        ), 0) as starts_above,
+        row_number() over (
+            partition by price_id
+            order by case when up_to is null then 1 else 0 end, up_to
+        ) as tier_number
+    from tier
+
+),
+
+tiered_quantities as (
+
+    select distinct
+        item_lines.price_id,
+        coalesce(item_lines.quantity, 1) as quantity,
+        lower(price.tiers_mode) as tiers_mode
+    from item_lines
+    inner join price
+        on item_lines.price_id = price.id
+    where lower(price.billing_scheme) = 'tiered'
+
+),
+
+-- each quantity billed at a tiered price, in minor units per billing interval:
+--   volume     the one tier the whole quantity falls in: flat_amount + quantity x unit_amount
+--   graduated  every tier the quantity reaches: flat_amount + the units in it x unit_amount
+-- a tier the quantity does not reach gives 0; the first tier is reached even by quantity 0
+tiered_amounts as (
+
+    select
+        tiered_quantities.price_id,
+        tiered_quantities.quantity,
+        sum(case
+            when tiered_quantities.quantity <= tiers_ordered.starts_above and tiers_ordered.tier_number > 1
+                then 0
+            when tiered_quantities.tiers_mode = 'graduated'
+                then coalesce(tiers_ordered.flat_amount, 0)
+                    + cast(coalesce(tiers_ordered.unit_amount, 0) as {{ dbt.type_bigint() }})
+                    * (least(tiered_quantities.quantity, coalesce(tiers_ordered.up_to, tiered_quantities.quantity))
+                       - tiers_ordered.starts_above)
+            when tiered_quantities.tiers_mode = 'volume'
+                and (tiers_ordered.up_to is null or tiered_quantities.quantity <= tiers_ordered.up_to)
+                then coalesce(tiers_ordered.flat_amount, 0)
+                    + cast(coalesce(tiers_ordered.unit_amount, 0) as {{ dbt.type_bigint() }})
+                    * tiered_quantities.quantity
+            else 0
+        end) as amount
+    from tiered_quantities
+    inner join tiers_ordered
+        on tiered_quantities.price_id = tiers_ordered.price_id
+    group by tiered_quantities.price_id, tiered_quantities.quantity
+
+),
+
 item_states as (
 
     select
@@ -210,9 +303,15 @@ item_states as (
             ),
             item_next_billing.next_billing_at
         ) as valid_to,
+        {#- the item's amount per billing interval in minor units: tiered from its tiers, else
+            unit_amount x quantity (in bigint: cents x seats can pass an integer's range) -#}
+        {%- set interval_amount -%}
+            case when lower(price.billing_scheme) = 'tiered' then tiered_amounts.amount
+                else cast(price.unit_amount as {{ dbt.type_bigint() }}) * coalesce(item_lines.quantity, 1) end
+        {%- endset %}
         case
             when lower(price.recurring_usage_type) = 'metered' or price.recurring_interval is null then 0
-            else {{ cxux_monthly_amount(cxux_minor_to_major_units('price.unit_amount', 'price.currency') ~ ' * coalesce(item_lines.quantity, 1)',
+            else {{ cxux_monthly_amount(cxux_minor_to_major_units(interval_amount, 'price.currency'),
                                         'price.recurring_interval', 'price.recurring_interval_count') }}
         end as item_mrr,
         case
@@ -225,6 +324,9 @@ item_states as (
     from item_lines
     left join price
         on item_lines.price_id = price.id
+    left join tiered_amounts
+        on item_lines.price_id = tiered_amounts.price_id
+        and coalesce(item_lines.quantity, 1) = tiered_amounts.quantity
     left join item_next_billing
         on item_lines.subscription_id = item_next_billing.subscription_id
         and item_lines.item_key = item_next_billing.item_key
@@ -233,10 +335,13 @@ item_states as (
 
 ),
 
-discount_windows as (
+recurring_discounts as (
 
     select
         discount.subscription_id,
+        discount.customer_id,
+        discount.invoice_id,
+        discount.invoice_item_id,
         discount.{{ adapter.quote('start') }} as valid_from,
         discount.{{ adapter.quote('end') }} as valid_to,
         coupon.percent_off,
@@ -244,8 +349,49 @@ discount_windows as (
     from discount
     inner join coupon
         on discount.coupon_id = coupon.id
-    where discount.subscription_id is not null
-        and lower(coalesce(coupon.duration, 'forever')) <> 'once'
+    where lower(coalesce(coupon.duration, 'forever')) <> 'once'
+
+),
+
+-- the customer of each subscription (Stripe never moves a subscription to another customer)
+subscription_customers as (
+
+    select distinct
+        subscription_id,
+        customer_id
+    from versions_grouped
+
+),
+
+-- each subscription's discount windows with their precedence: its own (1), then its
+-- customer's (2), which apply to each of the customer's subscriptions
+discount_windows as (
+
+    select
+        subscription_id,
+        1 as precedence,
+        valid_from,
+        valid_to,
+        percent_off,
+        amount_off
+    from recurring_discounts
+    where subscription_id is not null
+
+    union all
+
+    select
+        subscription_customers.subscription_id,
+        2 as precedence,
+        recurring_discounts.valid_from,
+        recurring_discounts.valid_to,
+        recurring_discounts.percent_off,
+        recurring_discounts.amount_off
+    from recurring_discounts
+    inner join subscription_customers
+        on recurring_discounts.customer_id = subscription_customers.customer_id
+    where recurring_discounts.subscription_id is null
+        and recurring_discounts.invoice_id is null
+        and recurring_discounts.invoice_item_id is null
 
 ),
 
@@ -320,19 +466,36 @@ items_summed as (
 
 ),
 
-discounts_in_force as (
+discounts_applicable as (
 
     select
         instants.subscription_id,
         instants.state_at,
-        max(coalesce(discount_windows.percent_off, 0)) as percent_off,
-        sum(coalesce(discount_windows.amount_off, 0)) as amount_off
+        discount_windows.precedence,
+        discount_windows.percent_off,
+        discount_windows.amount_off,
+        -- a subscription's own discount in force overrides its customer's
+        min(discount_windows.precedence) over (
+            partition by instants.subscription_id, instants.state_at
+        ) as applied_precedence
     from instants
     inner join discount_windows
         on instants.subscription_id = discount_windows.subscription_id
         and discount_windows.valid_from <= instants.state_at
         and (discount_windows.valid_to is null or discount_windows.valid_to > instants.state_at)
-    group by instants.subscription_id, instants.state_at
+
+),
+
+discounts_in_force as (
+
+    select
+        subscription_id,
+        state_at,
+        max(coalesce(percent_off, 0)) as percent_off,
+        sum(coalesce(amount_off, 0)) as amount_off
+    from discounts_applicable
+    where precedence = applied_precedence
+    group by subscription_id, state_at
 
 ),
 
