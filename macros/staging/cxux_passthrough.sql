@@ -10,15 +10,17 @@
     survey_responses -> stg_raw__survey_responses, int_survey_responses_scored,
     fct_survey_responses; reviews -> stg_raw__reviews, fct_reviews; accounts ->
     stg_raw__accounts, dim_customers; users -> stg_raw__users, dim_users; products ->
-    stg_raw__products, dim_products; order_items -> stg_raw__order_items, fct_order_lines.
-    Facts that aggregate or reshape raw rows (sessions, user-days, customer-months, task
-    attempts, page views stitched to users) carry none: a passthrough value has no one
-    value there.
+    stg_raw__products, dim_products; order_items -> stg_raw__order_items, fct_order_lines;
+    page_views -> stg_raw__page_views, int_page_views_stitched, fct_page_views (both
+    incremental: after changing the list, build with --full-refresh, or the rows already
+    built keep their old columns). Tables whose marts aggregate or reshape rows (events,
+    subscription events, survey item answers) carry none: a passthrough value has no one
+    row there.
     A model that carries them ends its select list with cxux_passthrough(table, alias). -#}
 
 {% macro cxux_passthrough_tables() -%}
     {{ return(['accounts', 'users', 'products', 'orders', 'order_items', 'support_tickets',
-                'survey_responses', 'reviews']) }}
+                'survey_responses', 'reviews', 'page_views']) }}
 {%- endmacro %}
 
 {#- The passthrough column names for one raw table ([] when none), checked: a list of

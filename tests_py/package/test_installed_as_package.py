@@ -340,9 +340,11 @@ def test_passthrough_columns_reach_the_survey_and_review_facts(host_build):
      "case when is_subscription then 'plans' else 'goods' end"),
     ("fct_order_lines", "order_item_id", "order_items", "pack_size",
      "case when quantity > 1 then 'multi' else 'single' end"),
+    ("fct_page_views", "page_view_id", "page_views", "surface",
+     "case when platform = 'web' then 'browser' else 'native_app' end"),
 ])
-def test_passthrough_columns_reach_the_dimensions_and_order_lines(host_build, mart, key,
-                                                                   raw_table, column, rule):
+def test_passthrough_columns_reach_the_dimensions_and_facts(host_build, mart, key,
+                                                            raw_table, column, rule):
     """Each host mapping model (integration_tests/models/host_<table>_mapped.sql) adds a
     column by a rule on a contract column; every row of cxux's mart carries the value the
     rule gives for its raw row, recomputed here from the raw table."""

@@ -14,12 +14,7 @@
       the least id, as it does for two rows of the shredded table. Text that is not a JSON
       array, and an element without an id, give no row (macros/cross_db/cxux_json.sql: text
       that is not JSON on PostgreSQL). -#}
-{%- set layout = var('cxux_snowplow_layout', 'shredded') %}
-{%- if layout not in ['shredded', 'wide'] %}
-    {{ exceptions.raise_compiler_error("var cxux_snowplow_layout: '" ~ layout
-        ~ "' is not shredded (PostgreSQL and Redshift loaders) or wide (Snowflake, BigQuery, Databricks)") }}
-{%- endif %}
-{%- if layout == 'wide' %}
+{%- if cxux_snowplow_layout() == 'wide' %}
 with events as (
 
     select * from {{ source('cxux_snowplow', 'events') }}

@@ -12,12 +12,7 @@
       holds as null) is null, as in the shredded table. Text that is not a JSON object gives
       no row: the report is left out, and an earlier report of the page stands
       (macros/cross_db/cxux_json.sql for PostgreSQL). -#}
-{%- set layout = var('cxux_snowplow_layout', 'shredded') %}
-{%- if layout not in ['shredded', 'wide'] %}
-    {{ exceptions.raise_compiler_error("var cxux_snowplow_layout: '" ~ layout
-        ~ "' is not shredded (PostgreSQL and Redshift loaders) or wide (Snowflake, BigQuery, Databricks)") }}
-{%- endif %}
-{%- if layout == 'wide' %}
+{%- if cxux_snowplow_layout() == 'wide' %}
 {%- set vitals = 'unstruct_event_com_snowplowanalytics_snowplow_web_vitals_1' %}
 with events as (
 

@@ -9,4 +9,4 @@
 {{ cxux_stitched_usage_rows(
     'stg_raw__page_views', 'page_view_id',
     ['session_id', 'platform', 'device_type', 'page_path',
-     'lcp_ms', 'inp_ms', 'cls', 'fcp_ms', 'ttfb_ms']) }}
+     'lcp_ms', 'inp_ms', 'cls', 'fcp_ms', 'ttfb_ms'] + cxux_passthrough_column_names('page_views')) }}

@@ -80,6 +80,7 @@ final as (
         {{ cxux_to_date('rated.occurred_at') }} as occurred_date,
         rated.occurred_at,
         rated.received_at
+        {{ cxux_passthrough('page_views', 'rated') }}
     from rated
     left join dim_users
         on rated.user_id = dim_users.user_id

@@ -23,6 +23,7 @@ final as (
         {%- for vital in ['lcp_ms', 'inp_ms', 'cls', 'fcp_ms', 'ttfb_ms'] %}
         {% if web_vitals %}{{ vital }}{% else %}cast(null as {{ cxux_type_double() }}) as {{ vital }}{% endif %}{{ ',' if not loop.last }}
         {%- endfor %}
+        {{ cxux_passthrough('page_views') }}
     from validated
     where _cxux_reasons is null
 
