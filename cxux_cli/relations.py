@@ -105,14 +105,20 @@ def publish_schemas(project, engine: str) -> PublishSchemas:
     if not project.is_host:
         return STANDALONE
     manifest = Path(project.dbt_target_path) / "manifest.json"
-    try:
-        adapter = json.loads(manifest.read_text(encoding="utf-8"))["metadata"]["adapter_type"]
+    try:  # read once: the manifest of a big project is tens of megabytes
+        document = json.loads(manifest.read_text(encoding="utf-8"))
+        adapter, nodes = document["metadata"]["adapter_type"], document["nodes"]
     except (OSError, ValueError, KeyError):
-        adapter = None
+        adapter, nodes = None, {}
     if adapter != engine:
         raise CxuxError(f"{manifest}: written for {adapter or 'an unknown engine'}, not "
                         f"{engine}; run `cxux build` with this target first")
-    schemas = PublishSchemas(build=marts_schema(project), published=published_marts_schema(project))
+    published = nodes.get("analysis.cxux.cxux_published_marts")
+    if published is None:
+        raise CxuxError(f"{manifest}: no analysis cxux_published_marts; run `dbt deps` and "
+                        "`dbt parse` in your project")
+    schemas = PublishSchemas(build=model_relation(nodes, "metric_values")[0],
+                             published=published["schema"])
     if schemas.build == schemas.published:
         raise CxuxError(f"the marts build into {schemas.build!r}, the schema they would be "
                         "published to: run `dbt parse` in your project, then `cxux build`")

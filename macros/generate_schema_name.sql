@@ -38,7 +38,7 @@
 {%- endmacro %}
 
 {#- Where dbt builds the marts on engines that publish by schema swap or view switch.
-    Keep in step with MARTS_BUILD_SCHEMA in cxux_cli/engines/publish_postgres.py. -#}
+    Keep in step with MARTS_BUILD in cxux_cli/relations.py (the publish step reads it there). -#}
 {% macro cxux_marts_build_schema() -%}
     {{ return('marts_build') }}
 {%- endmacro %}
