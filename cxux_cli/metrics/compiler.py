@@ -49,8 +49,6 @@ def column_doc(column: str) -> str:
     return f"{{{{ doc('metric_values__{column}') }}}}"
 
 
-KEY_COLUMNS = ("metric_name", "grain", "period_start", "dimension_name", "dimension_value")
-
 # A metric is an incremental model (docs/incremental.md, "Metric models") when it
 # aggregates one of these large, incremental facts: a run rebuilds only the periods
 # whose source rows changed (a checksum per period). A `rolling` metric qualifies with
@@ -207,14 +205,9 @@ def models_yml_text(definitions: list[dict]) -> str:
             "    config:",
             f"      tags: {json.dumps(sorted(set(tags)))}",
             f"      meta: {json.dumps(meta, sort_keys=True, ensure_ascii=False)}",
-            "    data_tests:",
-            "      - cxux_unique_combination_of_columns:",
-            "          arguments:",
-            f"            columns: {json.dumps(list(KEY_COLUMNS))}",
-            # one node for the key's nulls, not one not_null test per column (issue 6)
-            "      - cxux_not_null_columns:",
-            "          arguments:",
-            f"            columns: {json.dumps(list(KEY_COLUMNS))}",
+            # no data tests here: metric_values, the union of every metric model, tests
+            # the key's uniqueness and nulls once for all of them (two nodes, not two per
+            # metric: issue 19, per-node cost at small scale; DECISIONLOG)
             "    columns:",
         ]
         columns = [(column, column_doc(column)) for column in metric_value_columns()]
@@ -278,7 +271,7 @@ def scorecards_yml_text(definitions: list[dict]) -> str:
             "      - name: month_start",
             "        data_type: date",
             '        description: "First day of the month (the key)."',
-            "        data_tests: [unique, not_null]",
+            "        data_tests: [cxux_primary_key]",
             "      - name: month_end",
             "        data_type: date",
             '        description: "First day of the next month (exclusive end)."',

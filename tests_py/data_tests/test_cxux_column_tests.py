@@ -1,5 +1,5 @@
-"""The generic tests cxux_not_null_columns and cxux_accepted_values_columns
-(macros/tests/).
+"""The generic tests cxux_not_null_columns, cxux_accepted_values_columns and
+cxux_primary_key (macros/tests/).
 
 One test node checks several columns of a model (issue 6: fewer dbt nodes). A failure
 must still say which column has nulls or values outside its list, and how many rows,
@@ -29,18 +29,20 @@ REPO = Path(__file__).resolve().parents[2]
 MACROS = ["macros/tests/test_cxux_not_null_columns.sql",
           "macros/tests/cxux_test_columns_unpivoted.sql",
           "macros/tests/test_cxux_accepted_values_columns.sql",
+          "macros/tests/test_cxux_primary_key.sql",
           "macros/incremental/cxux_test_window.sql"]
 
 # latest loaded_at is 2026-01-10, so with the default 3-day lookback the window is
 # loaded_at >= 2026-01-07: rows 2-4. Row 1 is outside it.
+# ref_code is no key: 'y' in rows 1, 2 and 4, null in row 3.
 PLANTED_SQL = """\
 select * from (values
-    (1, cast(null as {{ dbt.type_string() }}), 5, 'bogus', timestamp '2026-01-01 08:00:00'),
-    (2, 'b', cast(null as {{ dbt.type_int() }}), 'open', timestamp '2026-01-09 08:00:00'),
+    (1, cast(null as {{ dbt.type_string() }}), 5, 'bogus', timestamp '2026-01-01 08:00:00', 'y'),
+    (2, 'b', cast(null as {{ dbt.type_int() }}), 'open', timestamp '2026-01-09 08:00:00', 'y'),
     (3, cast(null as {{ dbt.type_string() }}), cast(null as {{ dbt.type_int() }}), 'wrong',
-     timestamp '2026-01-10 08:00:00'),
-    (4, 'd', 4, 'wrong', timestamp '2026-01-10 09:00:00')
-) as planted (planted_id, label, amount, status, loaded_at)
+     timestamp '2026-01-10 08:00:00', cast(null as {{ dbt.type_string() }})),
+    (4, 'd', 4, 'wrong', timestamp '2026-01-10 09:00:00', 'y')
+) as planted (planted_id, label, amount, status, loaded_at, ref_code)
 """
 
 SCHEMA_YML = """\
@@ -66,6 +68,15 @@ models:
               status: [open, closed]
               label: [b, d]
               amount: [4, 5]
+    columns:
+      - name: planted_id
+        data_tests:
+          - cxux_primary_key:
+              name: planted_id_is_a_key
+      - name: ref_code
+        data_tests:
+          - cxux_primary_key:
+              name: ref_code_is_no_key
 """
 
 
@@ -101,7 +112,8 @@ def dbt_build(root: Path, *extra: str) -> dict:
     tests = {r["unique_id"].split(".")[2]: r for r in run_results["results"]
              if r["unique_id"].startswith("test.")}
     assert set(tests) == {"planted_has_nulls", "planted_without_nulls",
-                          "planted_has_rejected_values"}, result.stdout[-3000:]
+                          "planted_has_rejected_values", "planted_id_is_a_key",
+                          "ref_code_is_no_key"}, result.stdout[-3000:]
     found = {}
     with duckdb.connect(str(root / "check.duckdb"), read_only=True) as connection:
         for name, r in tests.items():
@@ -112,23 +124,28 @@ def dbt_build(root: Path, *extra: str) -> dict:
 
 def test_failure_names_each_column_in_the_window(project):
     # rows 2-4 only: label is null in row 3, amount in rows 2 and 3; status is 'wrong'
-    # in rows 3 and 4; nulls are accepted values (as in dbt's accepted_values)
+    # in rows 3 and 4; nulls are accepted values (as in dbt's accepted_values);
+    # ref_code is 'y' in rows 2 and 4 and null in row 3
     found = dbt_build(project)
     assert found == {
         "planted_has_nulls": {("label", 1), ("amount", 2)},
         "planted_without_nulls": set(),
         "planted_has_rejected_values": {("status", "wrong", 2)},
+        "planted_id_is_a_key": set(),
+        "ref_code_is_no_key": {("y", 2), (None, 1)},
     }
 
 
 def test_full_check_counts_every_row(project):
     # every row: label is null in rows 1 and 3, amount in rows 2 and 3; status is
-    # 'bogus' in row 1 and 'wrong' in rows 3 and 4
+    # 'bogus' in row 1 and 'wrong' in rows 3 and 4; ref_code 'y' in rows 1, 2 and 4
     found = dbt_build(project, "--vars", "{cxux_full_tests: true}")
     assert found == {
         "planted_has_nulls": {("label", 2), ("amount", 2)},
         "planted_without_nulls": set(),
         "planted_has_rejected_values": {("status", "bogus", 1), ("status", "wrong", 2)},
+        "planted_id_is_a_key": set(),
+        "ref_code_is_no_key": {("y", 3), (None, 1)},
     }
 
 

@@ -56,13 +56,10 @@ def test_compile_writes_registry_models_and_yml(project, cxux):
     nps_yml = yml.split("  - name: metric__nps\n")[1].split("\n  - name: ")[0]
     assert "      - name: source_checksum\n" in lcp_yml
     assert "source_checksum" not in nps_yml
-    # the key's nulls are one test node per model, not one not_null test per column
-    key = ["metric_name", "grain", "period_start", "dimension_name", "dimension_value"]
+    # no data tests per metric model: metric_values tests the key once for every metric
+    # (and the quality gate's metric_values suite: tests_py/quality/test_mart_suites.py)
     nps_model = next(m for m in yaml.safe_load(yml)["models"] if m["name"] == "metric__nps")
-    assert nps_model["data_tests"] == [
-        {"cxux_unique_combination_of_columns": {"arguments": {"columns": key}}},
-        {"cxux_not_null_columns": {"arguments": {"columns": key}}},
-    ]
+    assert "data_tests" not in nps_model
     assert all("data_tests" not in column for column in nps_model["columns"])
 
 
