@@ -14,3 +14,12 @@
         else 100.0
     end)
 {%- endmacro %}
+
+{#- A Stripe price's unit amount in minor units, exactly: unit_amount_decimal (a decimal
+    string, up to 12 decimal places) where the loader landed it, else unit_amount. Stripe
+    leaves unit_amount null when the amount has a fraction of a minor unit (0.5 cents per
+    API call), so reading unit_amount alone would price such a price at nothing.
+    `price`: the price relation's alias. -#}
+{% macro cxux_stripe_unit_amount(price) -%}
+    coalesce(cast({{ price }}.unit_amount_decimal as decimal(38, 12)), {{ price }}.unit_amount)
+{%- endmacro %}

@@ -2,7 +2,8 @@
     what a subscription is on (a product at an amount and a billing interval: "Pro monthly"
     and "Pro yearly" are two plans of product "Pro"). product_name = the price's nickname, else
     the product's name and the interval; category = the Stripe product's name;
-    is_subscription = the price is recurring; list_price = unit_amount in major units
+    is_subscription = the price is recurring; list_price = the unit amount (unit_amount_decimal,
+    else unit_amount) in major units, to the cent
     (cxux_minor_to_major_units: JPY is not divided by 100; null for a tiered price, which has
     no unit_amount);
     currency upper case; launched_at = when the price was created. product_id is
@@ -33,7 +34,7 @@ final as (
         cast(coalesce(product.name, price.product_id, 'uncategorized') as {{ dbt.type_string() }}) as category,
         cast(coalesce(lower(price.type) = 'recurring', price.recurring_interval is not null)
             as {{ dbt.type_boolean() }}) as is_subscription,
-        cast({{ cxux_minor_to_major_units('price.unit_amount', 'price.currency') }} as decimal(18, 2)) as list_price,
+        cast({{ cxux_minor_to_major_units(cxux_stripe_unit_amount('price'), 'price.currency') }} as decimal(18, 2)) as list_price,
         cast(upper(price.currency) as {{ dbt.type_string() }}) as currency,
         cast(price.created as {{ dbt.type_timestamp() }}) as launched_at
     from price

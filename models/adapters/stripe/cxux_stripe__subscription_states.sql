@@ -17,7 +17,8 @@
     each subscription item bills a price and a quantity from the line's period_start until
     its next line, or until the subscription's next regular billing of a licensed price
     that does not bill it (the item was removed: an add-on taken off stops counting).
-    Item amount per billing interval: per_unit prices unit_amount x quantity; tiered prices
+    Item amount per billing interval: per_unit prices unit amount x quantity (the unit amount
+    is unit_amount_decimal where landed, exact to fractions of a cent); tiered prices
     (billing_scheme tiered) by their rows in `tier`, each holding the units above the previous
     tier's up_to up to its own (null = no end): volume = the one tier the whole quantity falls
     in, flat_amount + quantity x unit_amount; graduated = every tier the quantity reaches,
@@ -304,10 +305,11 @@ item_states as (
             item_next_billing.next_billing_at
         ) as valid_to,
         {#- the item's amount per billing interval in minor units: tiered from its tiers, else
-            unit_amount x quantity (in bigint: cents x seats can pass an integer's range) -#}
+            the unit amount x quantity (in decimal: exact for fractions of a cent, and cents x
+            seats can pass an integer's range) -#}
         {%- set interval_amount -%}
             case when lower(price.billing_scheme) = 'tiered' then tiered_amounts.amount
-                else cast(price.unit_amount as {{ dbt.type_bigint() }}) * coalesce(item_lines.quantity, 1) end
+                else {{ cxux_stripe_unit_amount('price') }} * coalesce(item_lines.quantity, 1) end
         {%- endset %}
         case
             when lower(price.recurring_usage_type) = 'metered' or price.recurring_interval is null then 0
