@@ -17,8 +17,10 @@
     each subscription item bills a price and a quantity from the line's period_start until
     its next line, or until the subscription's next regular billing of a licensed price
     that does not bill it (the item was removed: an add-on taken off stops counting).
-    Item amount per billing interval: per_unit prices unit amount x quantity (the unit amount
-    is unit_amount_decimal where landed, exact to fractions of a cent); tiered prices
+    Item amount per billing interval: per_unit prices unit amount x billed units (the unit
+    amount is unit_amount_decimal where landed, exact to fractions of a cent; the billed
+    units are the quantity, or for a package price with transform_quantity the quantity
+    divided by divide_by and rounded up or down; seats stay the quantity); tiered prices
     (billing_scheme tiered) by their rows in `tier`, each holding the units above the previous
     tier's up_to up to its own (null = no end): volume = the one tier the whole quantity falls
     in, flat_amount + quantity x unit_amount; graduated = every tier the quantity reaches,
@@ -309,7 +311,8 @@ item_states as (
             seats can pass an integer's range) -#}
         {%- set interval_amount -%}
             case when lower(price.billing_scheme) = 'tiered' then tiered_amounts.amount
-                else {{ cxux_stripe_unit_amount('price') }} * coalesce(item_lines.quantity, 1) end
+                else {{ cxux_stripe_unit_amount('price') }}
+                    * {{ cxux_stripe_billed_units('price', 'coalesce(item_lines.quantity, 1)') }} end
         {%- endset %}
         case
             when lower(price.recurring_usage_type) = 'metered' or price.recurring_interval is null then 0
