@@ -1,5 +1,5 @@
 """Two adapters that feed the same contract tables, end to end (issue 18): Shopify and Stripe
-both give `products` and accounts. Staging then reads the UNION ALL of their outputs by
+both give `products` and accounts; Zendesk and Delighted both give `survey_responses`. Staging then reads the UNION ALL of their outputs by
 column name (cxux_adapter_relation), and the identity crosswalk holds the customers of both.
 The fixtures are those of test_shopify.py and test_stripe.py (no email in common, so no
 customer is merged across the two); the values below are worked out by hand from those
@@ -75,3 +75,56 @@ def test_june_metrics_pool_buyers_and_subscribers(shop_and_billing):
         "and period_start = date '2026-06-01' and metric_name = 'churn_reasons' "
         "and dimension_name = 'cancel_reason'")))
     assert reasons == {"price": pytest.approx(0.5), "(not set)": pytest.approx(0.5)}
+
+
+@pytest.fixture(scope="module")
+def help_desk_and_surveys(tmp_path_factory) -> dict:
+    """Zendesk and Delighted loaded and built together: both feed `survey_responses` (Zendesk's
+    satisfaction ratings as CSAT, Delighted's NPS, CSAT and CES answers). Zendesk's fixture is
+    of January 2024 and Delighted's of June 2026, so at an as-of of 2026-07-01 the support
+    metrics have no value for the latest month: the gate refuses to publish, as it must for a
+    help desk that stopped sending tickets, and the build's own DuckDB file is read."""
+    workdir = tmp_path_factory.mktemp("zendesk_delighted")
+    env = isolated_env(workdir)
+    for system in ("zendesk", "delighted"):
+        run_cxux("load", str(FIXTURES / system), "--source", system, env=env)
+    result = run_cxux("build", "--as-of", AS_OF, "--vars", json.dumps({
+        "cxux_adapter_zendesk": True, "cxux_adapter_delighted": True,
+        "cxux_using_commerce": False, "cxux_using_subscriptions": False,
+        "cxux_using_reviews": False, "cxux_using_product_usage": False,
+        "cxux_using_survey_items": False}), env=env, check=False)
+    return dict(env, returncode=result.returncode, output=result.stdout + result.stderr)
+
+
+def test_survey_responses_of_both_systems_are_one_union(help_desk_and_surveys):
+    """survey_responses: Zendesk's 5 answered ratings (tickets 1001, 1002, 1003, 1007, 1008;
+    test_zendesk) + Delighted's 24 responses, of which r18, r22 and r23 are quarantined
+    (test_delighted) -> raw 29, staged 26, quarantined 3. Each system keeps its own answers."""
+    path = help_desk_and_surveys["CXUX_DUCKDB_PATH"]
+    assert reconciliation(path, ["survey_responses"]) == {"survey_responses": (29, 26, 3)}
+    by_system = {(system, survey_type): count for system, survey_type, count in query(path, (
+        "select split_part(response_id, ':', 1), survey_type, count(*) "
+        "from marts.fct_survey_responses group by all"))}
+    assert by_system == {("zendesk", "csat"): 5, ("delighted", "csat"): 5,
+                         ("delighted", "nps"): 13, ("delighted", "ces"): 3}
+
+
+def test_csat_of_each_month_is_its_system_s(help_desk_and_surveys):
+    """CSAT January 2024 = Zendesk's 3 good of 5 rated (test_zendesk); June 2026 = Delighted's
+    3 top-box answers of 5 (test_delighted). The union changes neither."""
+    csat = {month.isoformat(): (value, sample) for month, value, sample in query(
+        help_desk_and_surveys["CXUX_DUCKDB_PATH"], (
+            "select period_start, value, sample_size from marts.metric_values "
+            "where metric_name = 'csat' and grain = 'month' and dimension_name = 'total'"))}
+    assert csat == {"2024-01-01": (pytest.approx(0.6), 5), "2026-06-01": (pytest.approx(0.6), 5)}
+
+
+def test_the_gate_refuses_support_metrics_that_stopped(help_desk_and_surveys):
+    """The tickets end in January 2024: the certified support metrics had values and have none
+    for June 2026, so the gate fails and nothing is published."""
+    assert help_desk_and_surveys["returncode"] != 0
+    output = help_desk_and_surveys["output"]
+    assert "every certified metric has a total for the latest complete period" in output
+    assert "first_reply_time_median" in output
+    assert "the published marts were left unchanged" in output
+    assert not Path(help_desk_and_surveys["CXUX_PUBLISHED_PATH"]).exists()
