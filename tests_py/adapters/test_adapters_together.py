@@ -1,5 +1,6 @@
 """Two adapters that feed the same contract tables, end to end (issue 18): Shopify and Stripe
-both give `products` and accounts; Zendesk and Delighted both give `survey_responses`. Staging then reads the UNION ALL of their outputs by
+both give `products` and accounts; Zendesk and Delighted both give `survey_responses`; Segment
+and Snowplow both give `page_views` and `events`. Staging then reads the UNION ALL of their outputs by
 column name (cxux_adapter_relation), and the identity crosswalk holds the customers of both.
 The fixtures are those of test_shopify.py and test_stripe.py (no email in common, so no
 customer is merged across the two); the values below are worked out by hand from those
@@ -128,3 +129,48 @@ def test_the_gate_refuses_support_metrics_that_stopped(help_desk_and_surveys):
     assert "first_reply_time_median" in output
     assert "the published marts were left unchanged" in output
     assert not Path(help_desk_and_surveys["CXUX_PUBLISHED_PATH"]).exists()
+
+
+@pytest.fixture(scope="module")
+def two_trackers(tmp_path_factory) -> dict:
+    """Segment and Snowplow (shredded layout) loaded and built together, with the one raw
+    accounts row both fixtures carry (the same row: loaded once), checked and published."""
+    workdir = tmp_path_factory.mktemp("segment_snowplow")
+    env = isolated_env(workdir)
+    for system in ("segment", "snowplow"):
+        run_cxux("load", str(FIXTURES / system), "--source", system, env=env)
+    run_cxux("load", str(FIXTURES / "segment" / "raw"), env=env)
+    run_cxux("build", "--as-of", AS_OF, "--vars", json.dumps(
+        {"cxux_adapter_segment": True, "cxux_adapter_snowplow": True}), env=env)
+    return env
+
+
+def test_page_views_events_and_sessions_of_both_trackers(two_trackers):
+    """Page views: Segment 15 rows, 14 staged, p04's second delivery quarantined
+    (test_segment) + Snowplow's 5 (test_snowplow) -> (20, 19, 1). Events: Segment (18, 16, 2)
+    + Snowplow (9, 8, 1) -> (27, 24, 3). Sessions: Segment's 9 + Snowplow's 3, each keyed by
+    its system."""
+    path = two_trackers["CXUX_PUBLISHED_PATH"]
+    assert reconciliation(path, ["page_views", "events"]) == {
+        "page_views": (20, 19, 1), "events": (27, 24, 3)}
+    sessions = dict(_published(two_trackers, (
+        "select split_part(session_id, ':', 1), count(*) from marts.fct_sessions group by 1")))
+    assert sessions == {"segment": 9, "snowplow": 3}
+
+
+def test_june_usage_metrics_pool_both_trackers(two_trackers):
+    """Task attempts with a start in June: Segment 6 (success t02, t07, att-2; abandoned t08,
+    att-1; failure t04, with error t05) and Snowplow 2 (success e07; abandoned att-1, with
+    error e15) -> success 4/8, abandonment 3/8, error 2/8. Attempt ids keep their system, so
+    the two att-1 stay apart. LCP comes from Snowplow alone (Segment records none):
+    [1800, 3100] -> p75 2775 (test_snowplow, before its late load)."""
+    june = dict(_published(two_trackers, (
+        "select metric_name, value from marts.metric_values where grain = 'month' "
+        "and period_start = date '2026-06-01' and dimension_name = 'total'")))
+    assert june["task_success_rate"] == pytest.approx(4 / 8)
+    assert june["task_abandonment_rate"] == pytest.approx(3 / 8)
+    assert june["task_error_rate"] == pytest.approx(2 / 8)
+    assert june["lcp_p75"] == pytest.approx(2775)
+    attempts = set(dict(_published(two_trackers, (
+        "select task_attempt_id, outcome from marts.fct_task_attempts"))))
+    assert {"segment:att-1", "snowplow:att-1"} <= attempts
