@@ -65,6 +65,27 @@ CHECKSUM_COLUMN = ("source_checksum", "Sum of the checksums of the source rows o
                    "source (docs/incremental.md).")
 
 
+# Facts whose incremental runs keep a change feed (incremental_strategy='cxux_changes',
+# macros/incremental/cxux_change_feed.sql; a test checks the two agree). The incremental
+# metrics on them follow the feed instead of checksumming periods: a run recomputes the
+# slices whose rows the feed changed (macros/metrics/cxux_metric_feed.sql, docs/incremental.md).
+CHANGE_FEED_SOURCES = frozenset({"fct_page_views"})
+FEED_CONFIG = (
+    "{{{{ config(materialized=cxux_incremental_materialization(), "
+    "incremental_strategy='delete+insert', "
+    "unique_key=['grain', 'period_start', 'dimension_name', 'dimension_value'], "
+    "on_schema_change='append_new_columns', meta={{'cxux_metric_feed': true}}, "
+    "pre_hook=\"{{{{ cxux_metric_feed_sync('{name}') }}}}\") }}}}\n")
+
+
+def follows_feed(definition: dict) -> bool:
+    """Whether the metric's model follows its fact's change feed (see CHANGE_FEED_SOURCES).
+    Not a share_of_total metric: its slices divide by the period's total, which a run
+    that recomputes some slices only may not recompute."""
+    return (is_incremental(definition) and definition["model"] in CHANGE_FEED_SOURCES
+            and not definition.get("share_of_total"))
+
+
 def is_incremental(definition: dict) -> bool:
     """Whether the metric's model is incremental (see INCREMENTAL_SOURCES)."""
     if definition.get("model") not in INCREMENTAL_SOURCES:
@@ -165,7 +186,9 @@ def model_text(definition: dict) -> str:
         refs.append(definition["model"])
     refs += [f"metric__{name}" for name in definition["depends_on"]]
     body = "".join(f"-- depends_on: {{{{ ref('{ref}') }}}}\n" for ref in refs)
-    if is_incremental(definition):
+    if follows_feed(definition):
+        body += FEED_CONFIG.format(name=definition["name"])
+    elif is_incremental(definition):
         body += INCREMENTAL_CONFIG
     body += f"{{{{ cxux_metric_model('{definition['name']}') }}}}\n"
     return _header("--", body, definition["source_file"]) + body
@@ -211,7 +234,7 @@ def models_yml_text(definitions: list[dict]) -> str:
             "    columns:",
         ]
         columns = [(column, column_doc(column)) for column in metric_value_columns()]
-        columns += [CHECKSUM_COLUMN] if is_incremental(d) else []
+        columns += [CHECKSUM_COLUMN] if is_incremental(d) and not follows_feed(d) else []
         for column, description in columns:
             out.append(f"      - name: {column}")
             out.append(f"        description: {_yaml_quote(description)}")

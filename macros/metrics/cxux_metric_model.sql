@@ -69,37 +69,20 @@
     {%- set crossings = cxux_metric_crossings(definition) -%}
     {%- set time = definition['time'] -%}
     {%- set filter = definition['filter'] -%}
-    {%- set type_string = dbt.type_string() -%}
-    {%- set checksums = cxux_metric_is_incremental_model() -%}
+    {#- a metric on a fact with a change feed recomputes the slices the feed changed
+        (cxux_metric_feed.sql: its pre-hook lists them); the other incremental metrics
+        the periods whose checksum changed -#}
+    {%- set follows_feed = cxux_metric_follows_feed() -%}
+    {%- set feed_run = follows_feed and is_incremental() -%}
+    {%- set checksums = cxux_metric_is_incremental_model() and not follows_feed -%}
     {%- set incremental_run = checksums and cxux_metric_incremental_run() -%}
     {%- set checksummed = [] -%}
     {%- for grain in grains -%}{%- do checksummed.append('period__' ~ grain) -%}{%- endfor -%}
     {%- for dimension in dimensions -%}{%- do checksummed.append('dimension__' ~ dimension['name']) -%}{%- endfor -%}
-with source as (
+    {%- for alias, expression in columns -%}{%- do checksummed.append(alias) -%}{%- endfor -%}
+with filtered as {{ cxux_inline_cte() }} (
 
-    select * from {{ ref(definition['model']) }}
-
-),
-
-filtered as {{ cxux_inline_cte() }} (
-
-    select
-        {%- for grain in grains %}
-        {{ cxux_period_start(grain, time) }} as period__{{ grain }},
-        {%- endfor %}
-        {%- for dimension in dimensions %}
-        {{ cxux_metric_slice_value(dimension['expression']) }} as dimension__{{ dimension['name'] }},
-        {%- endfor %}
-        {%- for alias, expression in columns %}
-        {{ expression }} as {{ alias }},
-        {%- do checksummed.append(alias) -%}
-        {%- endfor %}
-        1 as row_weight
-    from source
-    where {{ time }} is not null
-    {%- if filter %}
-        and ({{ filter }})
-    {%- endif %}
+    {{ cxux_metric_filtered(definition, columns, ref(definition['model'])) }}
 
 ),
 {%- if checksums %}
@@ -112,6 +95,23 @@ checksummed as {{ cxux_inline_cte() }} (
             (target, filter, interval ...) rebuilds every period #}
         {{ cxux_row_checksum(checksummed + ["'" ~ local_md5(tojson(definition, sort_keys=true)) ~ "'"]) }} as row_checksum
     from filtered
+
+),
+{%- endif %}
+{%- if feed_run %}
+
+recomputed as (
+
+    select grain, period_start, dimension_name, dimension_value
+    from {{ cxux_metric_recompute_relation() }}
+    where grain is not null
+
+),
+
+changed_periods as (
+
+    select distinct grain, period_start
+    from recomputed
 
 ),
 {%- endif %}
@@ -160,13 +160,15 @@ changed_periods as (
         or not coalesce(stored_checksums.is_complete_period, false)
 
 ),
+{%- endif %}
+{%- if incremental_run or feed_run %}
 
 {#- inline: the distinct-count aggregation reads it twice, and DuckDB would write a
     CTE read twice to spill whole (28 GB at 100M events) -#}
 changed_rows as {{ cxux_inline_cte() }} (
 
     select *
-    from checksummed
+    from {{ 'checksummed' if checksums else 'filtered' }}
     where
     {%- for grain in grains %}
         {{ 'or ' if not loop.first }}period__{{ grain }} in (
@@ -176,7 +178,7 @@ changed_rows as {{ cxux_inline_cte() }} (
 ),
 {%- endif %}
 
-{%- set aggregated_from = 'changed_rows' if incremental_run else 'checksummed' if checksums else 'filtered' %}
+{%- set aggregated_from = 'changed_rows' if incremental_run or feed_run else 'checksummed' if checksums else 'filtered' %}
 {%- set percentile_strategy = cxux_percentile_strategy(
         ref(definition['model']),
         time ~ ' is not null' ~ (' and (' ~ filter ~ ')' if filter else ''),
@@ -222,7 +224,16 @@ slice_values as (
         source_checksum
         {%- endif %}
     from aggregated
-    {%- if incremental_run %}
+    {%- if feed_run %}
+    where exists (
+        select 1
+        from recomputed
+        where recomputed.grain = aggregated.grain
+            and recomputed.period_start = aggregated.period_start
+            and recomputed.dimension_name = aggregated.dimension_name
+            and recomputed.dimension_value = aggregated.dimension_value
+    )
+    {%- elif incremental_run %}
     where exists (
         select 1
         from changed_periods
@@ -265,6 +276,34 @@ computed as (
 {%- endif %}
 
 {{ cxux_metric_finalize(definition, checksum=checksums) }}
+{%- endmacro %}
+
+{#- The rows a metric aggregates: one per source row that has a time and passes the
+    filter, with each grain's period start (period__<grain>), each dimension's slice
+    value (dimension__<name>), the type's columns, and row_weight (1 a fact row; a
+    change feed's sign, cxux_metric_state.sql). -#}
+{% macro cxux_metric_filtered(definition, columns, source, row_weight='1', where=none) -%}
+    {%- set time = definition['time'] -%}
+    {%- set filter = definition['filter'] -%}
+    select
+        {%- for grain in cxux_metric_grains(definition) %}
+        {{ cxux_period_start(grain, time) }} as period__{{ grain }},
+        {%- endfor %}
+        {%- for dimension in cxux_metric_dimensions(definition) %}
+        {{ cxux_metric_slice_value(dimension['expression']) }} as dimension__{{ dimension['name'] }},
+        {%- endfor %}
+        {%- for alias, expression in columns %}
+        {{ expression }} as {{ alias }},
+        {%- endfor %}
+        {{ row_weight }} as row_weight
+    from {{ source }}
+    where {{ time }} is not null
+    {%- if filter %}
+        and ({{ filter }})
+    {%- endif %}
+    {%- if where %}
+        and ({{ where }})
+    {%- endif %}
 {%- endmacro %}
 
 {#- A typed, empty metric_values relation (metric_values with no definitions): its
@@ -363,7 +402,6 @@ select * from final
     value's rank, and the percentile is read off the ranks (cxux_percentile_at_rank).
     Identical values count once per slice, so repeated measures shrink the sort. -#}
 {% macro cxux_metric_percentile_aggregated(grains, dimensions, crossings, source, percentile, checksums) -%}
-    {%- set slice = 'grain, period_start, dimension_name, dimension_value' -%}
 value_counts as (
 
     select
@@ -381,6 +419,15 @@ value_counts as (
 
 ),
 
+{{ cxux_metric_percentile_ranked(percentile, checksums) }}
+{%- endmacro %}
+
+{#- `aggregated` of an order statistic from value_counts (one row per slice and
+    distinct value, value_count rows of it; null values count 0): a running count over
+    the values in order gives each value's rank, and the percentile is read off the
+    ranks (cxux_percentile_at_rank). -#}
+{% macro cxux_metric_percentile_ranked(percentile, checksums) -%}
+    {%- set slice = 'grain, period_start, dimension_name, dimension_value' -%}
 ranked_values as (
 
     select

@@ -50,12 +50,19 @@ def _dbt(env: dict, *args: str) -> None:
         raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}")
 
 
-def _tables(con, schemas) -> list[tuple[str, str]]:
+# the bookkeeping of incremental runs, which a full refresh does not have or has in its
+# own way: a fact's change feed (what its last run changed) and the slices a metric that
+# follows it recomputed; what they drive is compared, and the tests below check them
+INTERNAL_SUFFIXES = ("__changes", "__recompute")
+
+
+def _tables(con, schemas, database: str | None = None) -> list[tuple[str, str]]:
     quoted = ", ".join(f"'{s}'" for s in schemas)
-    return con.execute(
+    where_database = f"'{database}'" if database else "current_database()"
+    return [(schema, table) for schema, table in con.execute(
         "select schema_name, table_name from duckdb_tables() "
-        f"where database_name = current_database() and schema_name in ({quoted}) order by 1, 2"
-    ).fetchall()
+        f"where database_name = {where_database} and schema_name in ({quoted}) order by 1, 2"
+    ).fetchall() if not table.endswith(INTERNAL_SUFFIXES)]
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +126,11 @@ def _mark_incremental_metric_rows(con) -> list[str]:
     incremental run rebuilds loses the mark, a row it keeps still has it."""
     tables = [table for (table,) in con.execute(
         "select table_name from duckdb_columns() where schema_name = 'marts' "
-        "and column_name = 'source_checksum' order by 1").fetchall()]
+        "and column_name = 'source_checksum' "
+        "union select replace(table_name, '__recompute', '') from duckdb_tables() "
+        "where schema_name = 'intermediate' and starts_with(table_name, 'metric__') "
+        "and ends_with(table_name, '__recompute') "
+        "order by 1").fetchall()]
     for table in tables:
         con.execute(f"update marts.{table} set unit = unit || '{MARK}'")
     return tables
@@ -298,12 +309,7 @@ def test_incremental_marts_equal_a_full_refresh(warehouses):
     with duckdb.connect(str(warehouses["incremental"]), read_only=True) as con:
         con.execute(f"attach '{warehouses['full']}' as full_refresh (read_only)")
         incremental_tables = _tables(con, COMPARED_SCHEMAS)
-        full_tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "where database_name = 'full_refresh' and schema_name in "
-            f"({', '.join(repr(s) for s in COMPARED_SCHEMAS)}) "
-            "order by 1, 2"
-        ).fetchall()
+        full_tables = _tables(con, COMPARED_SCHEMAS, "full_refresh")
         assert incremental_tables == full_tables
         assert ("marts", "fct_page_views") in incremental_tables
         assert ("staging", "base_raw__events__validated") in incremental_tables
@@ -346,3 +352,107 @@ def _compare(con, mine: str, theirs: str, schema: str, table: str) -> str | None
         f"inner join ({numbered.format(order=order, rel=theirs)}) as b on a._rn = b._rn "
         f"where {mismatch}").fetchone()[0]
     return f"{bad} rows differ in double columns beyond 1e-9" if bad else None
+
+
+def test_the_page_view_feed_holds_what_the_run_changed(warehouses):
+    """fct_page_views' change feed after the run: the corrected page view leaves with
+    its old LCP and comes back with the new one (+1000 ms, _correct_a_loaded_page_view);
+    every anonymous page view of the visitor who signed in leaves without a user and
+    comes back with theirs. Rows the lookback window rewrote unchanged are not there."""
+    feed = "intermediate.fct_page_views__changes"
+    with duckdb.connect(str(warehouses["incremental"]), read_only=True) as con:
+        corrected = dict(con.execute(
+            f"select _cxux_sign, lcp_ms from {feed} where page_view_id = ?",
+            [warehouses["corrected"]]).fetchall())
+        signed_in = warehouses["signed_in"]
+        moved = dict(con.execute(
+            f"select _cxux_sign, count(*) from {feed} where anonymous_id = ? "
+            f"and (user_id = ? or user_id is null) group by 1",
+            [signed_in["anonymous_id"], signed_in["user_id"]]).fetchall())
+        users = dict(con.execute(
+            f"select _cxux_sign, count(distinct coalesce(user_id, '-')) from {feed} "
+            f"where anonymous_id = ? group by 1", [signed_in["anonymous_id"]]).fetchall())
+        marker = con.execute(
+            f"select count(*), bool_and(_cxux_feed_complete), count(distinct _cxux_feed_run) "
+            f"from {feed} where _cxux_sign = 0").fetchone()
+        window_rows = con.execute(
+            f"select count(*) from marts.fct_page_views "
+            f"where received_at >= timestamp '{LOAD_DAY}' - interval 3 day "
+            f"and received_at < timestamp '{LOAD_DAY}'").fetchone()[0]
+        removed = con.execute(f"select count(*) from {feed} where _cxux_sign = -1").fetchone()[0]
+    assert corrected[1] == corrected[-1] + 1000
+    assert moved == {-1: signed_in["anonymous_page_views"], 1: signed_in["anonymous_page_views"]}
+    assert users == {-1: 1, 1: 1}
+    assert marker == (1, True, 1)
+    # the run re-read about three days of page views; only the changed ones left
+    assert 0 < removed < window_rows
+
+
+def test_the_page_view_metrics_recomputed_the_slices_the_feed_changed(warehouses):
+    """The metrics on the page views followed the feed: each says it reflects the feed's
+    run and recomputed a small part of its slices; among them, for lcp_p75, the region
+    slice of rows without a region, `(not set)` (cxux_metric_null_value), of every month in which the visitor who signed in had anonymous page
+    views with an LCP (those rows left it), and not the device slices of those months
+    that nothing else changed (a restated row nets to zero there)."""
+    signed_in = warehouses["signed_in"]
+    with duckdb.connect(str(warehouses["incremental"]), read_only=True) as con:
+        feed_run = con.execute(
+            "select _cxux_feed_run from intermediate.fct_page_views__changes "
+            "where _cxux_sign = 0").fetchone()[0]
+        for metric in ("lcp_p75", "inp_p75", "cls_p75", "fcp_p75", "ttfb_p75", "apdex",
+                       "core_web_vitals_pass_rate"):
+            recompute = f"intermediate.metric__{metric}__recompute"
+            applied = con.execute(
+                f"select dimension_value from {recompute} where grain is null").fetchone()[0]
+            recomputed = con.execute(
+                f"select count(*) from {recompute} where grain is not null").fetchone()[0]
+            stored = con.execute(f"select count(*) from marts.metric__{metric}").fetchone()[0]
+            assert applied == feed_run, metric
+            assert 0 < recomputed < stored / 10, metric
+        months = {str(m) for (m,) in con.execute(
+            "select distinct date_trunc('month', occurred_at)::date from marts.fct_page_views "
+            "where anonymous_id = ? and lcp_ms is not null and occurred_at < ?",
+            [signed_in["anonymous_id"], LOAD_DAY]).fetchall()}
+        not_set = {str(m) for (m,) in con.execute(
+            "select period_start from intermediate.metric__lcp_p75__recompute where grain = 'month' "
+            "and dimension_name = 'region' and dimension_value = '(not set)'").fetchall()}
+        changed_months = {str(m) for (m,) in con.execute(
+            "select distinct date_trunc('month', occurred_at)::date "
+            "from intermediate.fct_page_views__changes where _cxux_sign <> 0 "
+            "and lcp_ms is not null and (anonymous_id is distinct from ? )",
+            [signed_in["anonymous_id"]]).fetchall()}
+        device_months = {str(m) for (m,) in con.execute(
+            "select period_start from intermediate.metric__lcp_p75__recompute where grain = 'month' "
+            "and dimension_name = 'device_type'").fetchall()}
+    assert months and months <= not_set
+    quiet = months - changed_months - {LOAD_DAY[:7] + "-01"}
+    assert quiet, "the scenario needs a restated month that nothing else changed"
+    assert not (quiet & device_months)
+
+
+def test_a_missed_feed_run_recomputes_every_slice(warehouses, tmp_path):
+    """The fact runs twice without the metric: the feed's previous run is not the one the
+    metric reflects, so it cannot tell what changed in between and recomputes every
+    slice, and its values are still the full refresh's."""
+    db = tmp_path / "missed.duckdb"
+    shutil.copy(warehouses["incremental"], db)
+    env = dict(isolated_env(tmp_path), CXUX_DUCKDB_PATH=str(db))
+    _dbt(env, "run", "-s", "fct_page_views")
+    _dbt(env, "run", "-s", "fct_page_views")
+    with duckdb.connect(str(db), read_only=True) as con:
+        feed_run = con.execute(
+            "select _cxux_feed_run from intermediate.fct_page_views__changes "
+            "where _cxux_sign = 0").fetchone()[0]
+    _dbt(env, "run", "-s", "metric__lcp_p75")
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(f"attach '{warehouses['full']}' as full_refresh (read_only)")
+        slices = "select grain, period_start, dimension_name, dimension_value from "
+        not_recomputed = con.execute(
+            f"select count(*) from ({slices} marts.metric__lcp_p75 except "
+            f"{slices} intermediate.metric__lcp_p75__recompute)").fetchone()[0]
+        applied = con.execute("select dimension_value from intermediate.metric__lcp_p75__recompute "
+                              "where grain is null").fetchone()[0]
+        assert not_recomputed == 0
+        assert applied == feed_run
+        assert _compare(con, "marts.metric__lcp_p75", "full_refresh.marts.metric__lcp_p75",
+                        "marts", "metric__lcp_p75") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from pathlib import Path
 
 import jinja2
 import yaml
@@ -45,16 +46,27 @@ def test_compile_writes_registry_models_and_yml(project, cxux):
     config = ("{{ config(materialized=cxux_incremental_materialization(), "
               "incremental_strategy='delete+insert', unique_key=['grain', 'period_start'], "
               "on_schema_change='append_new_columns') }}")
-    for name in ("lcp_p75", "apdex", "adoption_rate", "mau_28d"):
+    for name in ("dau", "adoption_rate", "mau_28d"):
         assert config in files[f"models/marts/metrics/generated/metric__{name}.sql"].splitlines(), name
+    # the metrics on the page views (which keep a change feed) follow the feed instead:
+    # replaced by slice, their pre-hook lists the slices the feed changed
+    for name in ("lcp_p75", "apdex"):
+        feed_config = ("{{ config(materialized=cxux_incremental_materialization(), "
+                       "incremental_strategy='delete+insert', "
+                       "unique_key=['grain', 'period_start', 'dimension_name', 'dimension_value'], "
+                       "on_schema_change='append_new_columns', meta={'cxux_metric_feed': true}, "
+                       f"pre_hook=\"{{{{ cxux_metric_feed_sync('{name}') }}}}\") }}}}")
+        assert feed_config in files[f"models/marts/metrics/generated/metric__{name}.sql"].splitlines()
     for name in ("nps", "stickiness", "feature_new_adopters"):
         assert "config(" not in files[f"models/marts/metrics/generated/metric__{name}.sql"], name
     yml = files["models/marts/metrics/generated/_generated__models.yml"]
     assert "  - name: metric__nps\n" in yml
     assert "      - name: ci_lower\n" in yml
     lcp_yml = yml.split("  - name: metric__lcp_p75\n")[1].split("\n  - name: ")[0]
+    dau_yml = yml.split("  - name: metric__dau\n")[1].split("\n  - name: ")[0]
     nps_yml = yml.split("  - name: metric__nps\n")[1].split("\n  - name: ")[0]
-    assert "      - name: source_checksum\n" in lcp_yml
+    assert "      - name: source_checksum\n" in dau_yml
+    assert "source_checksum" not in lcp_yml
     assert "source_checksum" not in nps_yml
     # no data tests per metric model: metric_values tests the key once for every metric
     # (and the quality gate's metric_values suite: tests_py/quality/test_mart_suites.py)
@@ -150,3 +162,12 @@ def test_repository_generated_files_are_current(tmp_path, monkeypatch, cxux):
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "no_manifest"))
     code, _, err = cxux("metrics", "compile", "--check")
     assert code == 0, err
+
+
+def test_the_change_feed_sources_are_the_facts_that_keep_a_feed():
+    """compiler.CHANGE_FEED_SOURCES (which metrics keep state) and the facts whose
+    incremental strategy writes a change feed say the same thing."""
+    root = Path(__file__).resolve().parents[2]
+    with_feed = {path.stem for path in (root / "models").rglob("*.sql")
+                 if "incremental_strategy='cxux_changes'" in path.read_text(encoding="utf-8")}
+    assert with_feed == set(compiler.CHANGE_FEED_SOURCES) == {"fct_page_views"}

@@ -2,11 +2,14 @@
     ratings (web.dev thresholds; boundary values are good; null when not measured).
     passes_core_web_vitals: LCP, INP and CLS all good; null if any is unmeasured.
     Incremental on received_at (lookback window, re-stitched anonymous rows, users whose
-    attributes changed: macros/incremental). -#}
+    attributes changed: macros/incremental), with a change feed of what each run changed
+    (macros/incremental/cxux_change_feed.sql), which the percentile metrics apply. -#}
 {{ config(
     materialized=cxux_incremental_materialization(),
     unique_key='page_view_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy='cxux_changes',
+    pre_hook="{{ cxux_change_feed_begin() }}",
+    post_hook="{{ cxux_change_feed_end() }}",
 ) }}
 {%- set thresholds = cxux_web_vital_thresholds() %}
 {%- set cutoff = cxux_incremental_cutoff('received_at') %}
