@@ -2,9 +2,9 @@
 
     A fact with incremental_strategy='cxux_changes' keeps, beside itself, a feed of what
     its last run changed: the old version of every row the run replaced (_cxux_sign -1)
-    and the new version (+1), rows the run rewrote unchanged left out. Consumers (the
-    metric models that keep delta-maintained state, cxux_metric_state.sql) apply it
-    instead of reading the fact again.
+    and the new version (+1), rows the run rewrote unchanged left out. Its consumers, the
+    metric models on the fact (cxux_metric_feed.sql), read from it which slices changed
+    and recompute only those.
 
     The feed is the table <fact>__changes in the intermediate schema (not in the marts:
     BI tools and the publish step never see it). It holds one run only, and one marker
@@ -12,9 +12,9 @@
       _cxux_feed_run      the dbt invocation that last built the fact;
       _cxux_previous_run  the invocation before it (null: none known);
       _cxux_feed_complete true when the feed holds exactly what that run changed.
-    A consumer that last applied _cxux_previous_run applies the feed; any other state
-    (a missed run, a full refresh, a first build, a failed run) makes it rebuild from
-    the fact. On Spark the facts are tables and there is no feed. -#}
+    A consumer that reflects _cxux_previous_run applies the feed; any other state (a
+    missed run, a full refresh, a first build, a failed run) makes it recompute
+    everything. On Spark the facts are tables and there is no feed. -#}
 
 {% macro cxux_change_feed_relation(relation) -%}
     {#- the intermediate schema as the project (or the host) names it -#}

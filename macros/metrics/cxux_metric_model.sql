@@ -281,7 +281,7 @@ computed as (
 {#- The rows a metric aggregates: one per source row that has a time and passes the
     filter, with each grain's period start (period__<grain>), each dimension's slice
     value (dimension__<name>), the type's columns, and row_weight (1 a fact row; a
-    change feed's sign, cxux_metric_state.sql). -#}
+    change feed's sign, cxux_metric_feed.sql). -#}
 {% macro cxux_metric_filtered(definition, columns, source, row_weight='1', where=none) -%}
     {%- set time = definition['time'] -%}
     {%- set filter = definition['filter'] -%}
