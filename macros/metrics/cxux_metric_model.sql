@@ -224,21 +224,14 @@ slice_values as (
         source_checksum
         {%- endif %}
     from aggregated
-    {%- if feed_run %}
+    {%- if feed_run or incremental_run %}
+    {#- kept: the slices the feed changed, or the periods whose checksum moved #}
+    {%- set kept = 'recomputed' if feed_run else 'changed_periods' %}
+    {%- set keys = ['grain', 'period_start', 'dimension_name', 'dimension_value'] if feed_run else ['grain', 'period_start'] %}
     where exists (
         select 1
-        from recomputed
-        where recomputed.grain = aggregated.grain
-            and recomputed.period_start = aggregated.period_start
-            and recomputed.dimension_name = aggregated.dimension_name
-            and recomputed.dimension_value = aggregated.dimension_value
-    )
-    {%- elif incremental_run %}
-    where exists (
-        select 1
-        from changed_periods
-        where changed_periods.grain = aggregated.grain
-            and changed_periods.period_start = aggregated.period_start
+        from {{ kept }}
+        where {% for key in keys %}{{ kept }}.{{ key }} = aggregated.{{ key }}{{ '\n            and ' if not loop.last }}{% endfor %}
     )
     {%- endif %}
 
@@ -402,6 +395,7 @@ select * from final
     value's rank, and the percentile is read off the ranks (cxux_percentile_at_rank).
     Identical values count once per slice, so repeated measures shrink the sort. -#}
 {% macro cxux_metric_percentile_aggregated(grains, dimensions, crossings, source, percentile, checksums) -%}
+    {%- set slice = 'grain, period_start, dimension_name, dimension_value' -%}
 value_counts as (
 
     select
@@ -419,15 +413,6 @@ value_counts as (
 
 ),
 
-{{ cxux_metric_percentile_ranked(percentile, checksums) }}
-{%- endmacro %}
-
-{#- `aggregated` of an order statistic from value_counts (one row per slice and
-    distinct value, value_count rows of it; null values count 0): a running count over
-    the values in order gives each value's rank, and the percentile is read off the
-    ranks (cxux_percentile_at_rank). -#}
-{% macro cxux_metric_percentile_ranked(percentile, checksums) -%}
-    {%- set slice = 'grain, period_start, dimension_name, dimension_value' -%}
 ranked_values as (
 
     select
